@@ -1,0 +1,41 @@
+// Command codex-login signs in to OpenAI Codex with ChatGPT from networks
+// where `codex login` fails: behind TLS-inspecting proxies, behind proxies
+// that want credentials, on SSH hosts and in containers. It writes the
+// auth.json that Codex reads.
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], env{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr})
+	stop()
+	os.Exit(code)
+}
+
+// env is everything the command takes from the process, so tests can run
+// it in-process with their own environment.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// run executes the command line and returns the exit code.
+func run(ctx context.Context, args []string, e env) int {
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	return report(e.stderr, err)
+}

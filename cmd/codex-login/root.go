@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time: -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+func newRootCmd(e env) *cobra.Command {
+	lf := &loginFlags{}
+	root := &cobra.Command{
+		Use:   "codex-login",
+		Short: "Sign in to Codex with ChatGPT through corporate proxies and TLS inspection",
+		Long: `codex-login signs you in to OpenAI Codex with ChatGPT and writes the auth.json
+that the Codex CLI, IDE extension and app read. It works where "codex login"
+fails: behind TLS-inspecting proxies (trust their CA with --ca), behind proxies
+that want a password, and on machines without a browser.`,
+		Example: `  codex-login --ca ~/.certs/corp.pem
+  codex-login --proxy http://proxy.corp.example:8080 --ca corp.pem
+  HTTPS_PROXY=http://user:pass@proxy:3128 codex-login`,
+		Args:          noArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runLogin(cmd, e, lf)
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	lf.register(root)
+
+	loginCmd := &cobra.Command{
+		Use:   "login",
+		Short: "Sign in with ChatGPT in the browser (the default command)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runLogin(cmd, e, lf)
+		},
+	}
+	lf.register(loginCmd)
+	root.AddCommand(loginCmd, newVersionCmd())
+	return root
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), "codex-login", version)
+			return err
+		},
+	}
+}
+
+// usageError marks a bad command line (exit code 2).
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+// noArgs rejects positional arguments as a usage error.
+func noArgs(_ *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", args[0])}
+	}
+	return nil
+}

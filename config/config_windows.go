@@ -1,0 +1,16 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// SystemFile returns the system-wide config file:
+// %ProgramData%\codex-login\config.toml (C:\ProgramData when unset).
+func SystemFile() string {
+	dir := os.Getenv("ProgramData")
+	if dir == "" {
+		dir = `C:\ProgramData`
+	}
+	return filepath.Join(dir, "codex-login", "config.toml")
+}

@@ -1,0 +1,85 @@
+package login
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// AuthFile is $CODEX_HOME/auth.json as Codex reads and writes it. The field
+// order of the structs is the order Codex writes, and Marshal keeps it.
+type AuthFile struct {
+	AuthMode     string  `json:"auth_mode"`
+	OpenAIAPIKey *string `json:"OPENAI_API_KEY"`
+	Tokens       *Tokens `json:"tokens"`
+	LastRefresh  string  `json:"last_refresh"`
+}
+
+// Tokens is the "tokens" object of auth.json.
+type Tokens struct {
+	IDToken         string      `json:"id_token"`
+	AccessToken     string      `json:"access_token"`
+	RefreshToken    string      `json:"refresh_token"`
+	OAuthProvenance *Provenance `json:"oauth_provenance,omitempty"`
+	LoginOwnerID    string      `json:"login_owner_id,omitempty"`
+	AccountID       *string     `json:"account_id"`
+}
+
+// Provenance records which issuer and client the tokens belong to, so that
+// refresh and revocation go back to the same place.
+type Provenance struct {
+	Issuer   string `json:"issuer"`
+	ClientID string `json:"client_id"`
+}
+
+// timeLayout is RFC 3339 in UTC with all nine fractional digits, as Codex writes.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// newAuthFile assembles the file Codex expects after a ChatGPT login.
+func newAuthFile(t tokenSet, apiKey *string, prov Provenance, ownerID string, now time.Time) (*AuthFile, error) {
+	claims, err := ParseIDToken(t.IDToken)
+	if err != nil {
+		return nil, err
+	}
+	var account *string
+	if claims.AccountID != "" {
+		account = &claims.AccountID
+	}
+	return &AuthFile{
+		AuthMode:     "chatgpt",
+		OpenAIAPIKey: apiKey,
+		Tokens: &Tokens{
+			IDToken:         t.IDToken,
+			AccessToken:     t.AccessToken,
+			RefreshToken:    t.RefreshToken,
+			OAuthProvenance: &prov,
+			LoginOwnerID:    ownerID,
+			AccountID:       account,
+		},
+		LastRefresh: now.UTC().Format(timeLayout),
+	}, nil
+}
+
+// Marshal renders the file byte for byte as Codex does: two-space indent,
+// no HTML escaping, no trailing newline.
+func (a *AuthFile) Marshal() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(a); err != nil {
+		return nil, fmt.Errorf("encode auth.json: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// ParseAuthFile reads auth.json content. It accepts what Codex accepts,
+// including files written before auth_mode, provenance or owner ids existed.
+func ParseAuthFile(data []byte) (*AuthFile, error) {
+	var a AuthFile
+	if err := json.Unmarshal(data, &a); err != nil {
+		return nil, fmt.Errorf("parse auth.json: %w", err)
+	}
+	return &a, nil
+}

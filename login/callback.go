@@ -1,0 +1,148 @@
+package login
+
+import (
+	"context"
+	"crypto/subtle"
+	"html/template"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// callback is the loopback listener the issuer sends the browser back to.
+// It accepts one completed callback, checks state in constant time and the
+// Host header, and bounds request size and time.
+type callback struct {
+	port     int
+	state    string
+	complete func(code string) error // exchange and save; called at most once
+
+	srv      *http.Server
+	result   chan error // the first outcome: nil for success
+	claimed  atomic.Bool
+	once     sync.Once
+	success  chan struct{} // closed when /success has been served
+	shownOne sync.Once
+}
+
+func newCallback(port int, state string, complete func(string) error) *callback {
+	c := &callback{
+		port:     port,
+		state:    state,
+		complete: complete,
+		result:   make(chan error, 1),
+		success:  make(chan struct{}),
+	}
+	c.srv = &http.Server{
+		Handler:           c,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      3 * time.Minute, // the exchange runs while the browser waits
+		IdleTimeout:       15 * time.Second,
+		MaxHeaderBytes:    8 << 10,
+	}
+	return c
+}
+
+func (c *callback) serve(ln net.Listener) { _ = c.srv.Serve(ln) }
+
+// finish records the outcome of the login; only the first one counts.
+func (c *callback) finish(err error) {
+	c.once.Do(func() { c.result <- err })
+}
+
+// close waits up to grace for /success to be shown, then stops the server,
+// letting a running handler finish.
+func (c *callback) close(grace time.Duration) {
+	select {
+	case <-c.success:
+	case <-time.After(grace):
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = c.srv.Shutdown(ctx)
+}
+
+func (c *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 0)
+	if !c.hostAllowed(r.Host) {
+		showPage(w, http.StatusBadRequest, "Wrong address", "This page only answers at 127.0.0.1.")
+		return
+	}
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		showPage(w, http.StatusMethodNotAllowed, "Method not allowed", "Only GET is answered here.")
+		return
+	}
+	switch r.URL.Path {
+	case "/auth/callback":
+		c.handleCallback(w, r)
+	case "/success":
+		showPage(w, http.StatusOK, "Signed in to Codex", "You can close this tab and go back to the terminal.")
+		c.shownOne.Do(func() { close(c.success) })
+	case "/cancel":
+		c.finish(ErrCancelled)
+		showPage(w, http.StatusOK, "Login cancelled", "The codex-login waiting here has stopped.")
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (c *callback) handleCallback(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(c.state)) != 1 {
+		showPage(w, http.StatusBadRequest, "This sign-in link is not for this login",
+			"Its state does not match the login waiting in your terminal. Finish the sign-in from the link the terminal shows.")
+		return
+	}
+	if !c.claimed.CompareAndSwap(false, true) {
+		showPage(w, http.StatusConflict, "Already handled", "This login has already received its callback.")
+		return
+	}
+	if code := q.Get("error"); code != "" {
+		err := &DeniedError{Code: code, Description: q.Get("error_description")}
+		showPage(w, http.StatusForbidden, "Sign-in refused", err.Error())
+		c.finish(err)
+		return
+	}
+	code := q.Get("code")
+	if code == "" {
+		err := &CallbackError{Problem: "has no authorization code"}
+		showPage(w, http.StatusBadRequest, "Sign-in failed", err.Error())
+		c.finish(err)
+		return
+	}
+	if err := c.complete(code); err != nil {
+		showPage(w, http.StatusBadGateway, "Sign-in failed", err.Error()+". The terminal says what to do next.")
+		c.finish(err)
+		return
+	}
+	http.Redirect(w, r, "/success", http.StatusFound)
+	c.finish(nil)
+}
+
+// hostAllowed rejects requests whose Host is not this listener, which stops
+// DNS-rebinding pages from reaching it.
+func (c *callback) hostAllowed(host string) bool {
+	p := strconv.Itoa(c.port)
+	return host == "127.0.0.1:"+p || host == "localhost:"+p
+}
+
+var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}</style>
+</head><body><h1>{{.Title}}</h1><p>{{.Text}}</p></body></html>
+`))
+
+// showPage writes a small HTML page; html/template escapes every value.
+func showPage(w http.ResponseWriter, status int, title, text string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	w.WriteHeader(status)
+	_ = pageTmpl.Execute(w, struct{ Title, Text string }{title, text})
+}

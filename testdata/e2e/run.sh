@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# run.sh: the end-to-end suite of issue 3, run after `go test ./...`.
+#
+#   testdata/e2e/run.sh [-test.run REGEXP ...]   (extra arguments go to the test binary)
+#
+# 1. setup.sh installs squid-openssl and the pinned Codex CLI (idempotent).
+# 2. Outside any namespace: build codex-login and the e2e test binary
+#    (`go test -c -tags e2e`), so nothing is downloaded later.
+# 3. sandbox.sh runs the test binary in a network namespace of its own where
+#    only loopback exists and no name lookup leaves the machine; the test
+#    starts squid, the fake issuer, the binary, the scripted browser and the
+#    Codex CLI there, and stops each by its PID.
+# 4. Prints the time of each case and, last, "N passed, N failed". Exits
+#    non-zero when any case failed.
+# Needs root (CI runs as root), for apt-get, unshare and squid.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+E2E=$ROOT/testdata/e2e
+now() { date +%s.%N; }
+since() { printf '%.1fs' "$(echo "$(now) - $1" | bc)"; }
+
+t0=$(now)
+CODEX=$("$E2E/setup.sh" </dev/null | tail -n 1)
+echo "e2e: setup $(since "$t0")"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/codex-login-e2e.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+t1=$(now)
+(
+	cd "$ROOT"
+	go build -o "$WORK/codex-login" ./cmd/codex-login
+	go test -c -tags e2e -o "$WORK/e2e.test" ./cmd/codex-login
+)
+echo "e2e: build $(since "$t1")"
+
+t2=$(now)
+rc=0
+(
+	# The test binary runs where `go test` would run it: in its package directory.
+	cd "$ROOT/cmd/codex-login"
+	CODEX_LOGIN_BIN=$WORK/codex-login CODEX_BIN=$CODEX E2E_SCRIPTS=$E2E E2E_HOSTS=auth.corp.test \
+		"$E2E/sandbox.sh" "$WORK/e2e.test" -test.v -test.count=1 -test.timeout=12m "$@"
+) 2>&1 | tee "$WORK/e2e.log" || rc=$?
+echo "e2e: tests $(since "$t2"), total $(since "$t0")"
+
+# Per-case times, then the one-line summary: only the innermost tests count
+# (TestE2E itself is the parent of every case).
+awk -v rc="$rc" '
+	match($0, /^ *--- (PASS|FAIL|SKIP): [^ ]+ \([0-9.]+s\)/) {
+		split(substr($0, RSTART, RLENGTH), f, " ")
+		n++; res[n] = f[2]; res[n] = substr(res[n], 1, length(res[n]) - 1); name[n] = f[3]; took[n] = f[4]
+	}
+	END {
+		for (i = 1; i <= n; i++) {
+			leaf = 1
+			for (j = 1; j <= n; j++) if (index(name[j], name[i] "/") == 1) leaf = 0
+			if (!leaf) continue
+			printf "  %-4s %-60s %s\n", res[i], name[i], took[i]
+			if (res[i] == "PASS") pass++; else if (res[i] == "FAIL") fail++
+		}
+		if (rc != 0 && fail == 0) { fail = 1; print "  the test binary failed without a test failure (crash, timeout or setup)" }
+		printf "%d passed, %d failed\n", pass, fail
+		exit (fail > 0)
+	}' "$WORK/e2e.log"

@@ -1,0 +1,228 @@
+package trust
+
+import (
+	"bytes"
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// FileError is a configured CA file or directory that cannot be used.
+type FileError struct {
+	Path, Source string
+	Dir          bool   // Path is a directory
+	Reason       string // "no certificate in it", `"CN" is a server certificate for host.example, not a CA`, ...
+	Err          error  // underlying fs or parse error, when any
+}
+
+func (e *FileError) Error() string {
+	what := "file"
+	if e.Dir {
+		what = "directory"
+	}
+	msg := e.Reason
+	switch {
+	case msg == "":
+		msg = fmt.Sprint(e.Err)
+	case e.Err != nil:
+		msg += ": " + e.Err.Error()
+	}
+	return fmt.Sprintf("read CA %s %s (from %s): %s", what, e.Path, e.Source, msg)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// ReasonNoCert starts FileError.Reason when a file holds no certificate.
+const ReasonNoCert = "no certificate in it"
+
+func (p *Pool) addLocation(l Location) error {
+	if l.Dir {
+		return p.addDir(l)
+	}
+	data, err := os.ReadFile(l.Path)
+	if err != nil {
+		return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Err: err}, err)
+	}
+	certs, reason, err := parseCertFile(data)
+	if reason == "" {
+		reason = checkCAs(certs)
+	}
+	if reason != "" {
+		return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Reason: reason, Err: err}, nil)
+	}
+	p.addAll(l, l.Path, certs)
+	return nil
+}
+
+// addDir reads every file of a directory, like OpenSSL's CApath. Files
+// without certificates (hash links, CRLs, READMEs) are skipped.
+func (p *Pool) addDir(l Location) error {
+	entries, err := os.ReadDir(l.Path)
+	if err != nil {
+		return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Dir: true, Err: err}, err)
+	}
+	found := false
+	for _, e := range entries {
+		path := filepath.Join(l.Path, e.Name())
+		if e.IsDir() || sameDirSymlink(l.Path, e) {
+			continue
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue // a dangling link or a subdirectory behind a link
+		}
+		certs, reason, err := parseCertFile(data)
+		if strings.HasPrefix(reason, ReasonNoCert) {
+			continue
+		}
+		if reason == "" {
+			reason = checkCAs(certs)
+		}
+		if reason != "" {
+			if ferr := p.fail(l, &FileError{Path: path, Source: l.Source, Reason: reason, Err: err}, nil); ferr != nil {
+				return ferr
+			}
+			continue
+		}
+		found = true
+		p.addAll(l, path, certs)
+	}
+	if !found {
+		return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Dir: true, Reason: ReasonNoCert}, nil)
+	}
+	return nil
+}
+
+// fail returns fe, or for an Optional location records it as a warning.
+func (p *Pool) fail(l Location, fe *FileError, readErr error) error {
+	if !l.Optional {
+		return fe
+	}
+	if errors.Is(readErr, fs.ErrNotExist) {
+		p.warn(fmt.Sprintf("%s names %s, which does not exist; ignored", l.Source, l.Path))
+	} else {
+		p.warn(fe.Error() + "; ignored")
+	}
+	return nil
+}
+
+func (p *Pool) addAll(l Location, file string, certs []*x509.Certificate) {
+	now := time.Now()
+	for _, c := range certs {
+		if now.After(c.NotAfter) {
+			p.warn(fmt.Sprintf("CA certificate %q in %s (from %s) expired on %s", name(c), file, l.Source, stamp(c.NotAfter)))
+		}
+		p.add(Cert{Certificate: c, Source: l.Source, File: file})
+	}
+}
+
+// parseCertFile returns the certificates of a PEM bundle ("CERTIFICATE"
+// and OpenSSL "TRUSTED CERTIFICATE" blocks) or of a single DER
+// certificate. A non-empty reason says why the file cannot be used.
+func parseCertFile(data []byte) (certs []*x509.Certificate, reason string, err error) {
+	var others []string
+	rest := data
+	for n := 1; ; n++ {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		der := b.Bytes
+		switch b.Type {
+		case "CERTIFICATE":
+		case "TRUSTED CERTIFICATE":
+			// OpenSSL's X509_AUX form: the certificate is the first
+			// SEQUENCE, trust settings follow and are ignored.
+			var raw asn1.RawValue
+			if _, err := asn1.Unmarshal(der, &raw); err != nil {
+				return nil, fmt.Sprintf("certificate %d cannot be parsed", n), err
+			}
+			der = raw.FullBytes
+		default:
+			if !slices.Contains(others, b.Type) {
+				others = append(others, b.Type)
+			}
+			continue
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, fmt.Sprintf("certificate %d cannot be parsed", n), err
+		}
+		certs = append(certs, c)
+	}
+	switch {
+	case len(certs) > 0:
+		return certs, "", nil
+	case len(others) > 0:
+		return nil, fmt.Sprintf("%s, only %s", ReasonNoCert, strings.Join(others, ", ")), nil
+	case len(bytes.TrimSpace(data)) == 0:
+		return nil, ReasonNoCert + " (the file is empty)", nil
+	}
+	if c, err := x509.ParseCertificate(data); err == nil {
+		return []*x509.Certificate{c}, "", nil
+	}
+	if isPKCS7(data) {
+		return nil, ReasonNoCert + " that can be read: it is a PKCS #7 (.p7b) bundle, not PEM or DER", nil
+	}
+	return nil, ReasonNoCert + " (neither PEM nor DER)", nil
+}
+
+// isPKCS7 reports whether data is a DER PKCS #7 ContentInfo (RFC 2315,
+// section 7), as Windows exports certificate bundles.
+func isPKCS7(data []byte) bool {
+	var ci struct {
+		Type    asn1.ObjectIdentifier
+		Content asn1.RawValue `asn1:"explicit,optional,tag:0"`
+	}
+	if _, err := asn1.Unmarshal(data, &ci); err != nil {
+		return false
+	}
+	return ci.Type.Equal(asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2})
+}
+
+// checkCAs returns why certs cannot be trust anchors: a certificate that
+// says it is not a CA is a server (or client) certificate. Version 1
+// certificates, which carry no basic constraints, are allowed.
+func checkCAs(certs []*x509.Certificate) string {
+	for _, c := range certs {
+		if !c.BasicConstraintsValid || c.IsCA {
+			continue
+		}
+		names := slices.Clone(c.DNSNames)
+		for _, ip := range c.IPAddresses {
+			names = append(names, ip.String())
+		}
+		if len(names) == 0 {
+			return fmt.Sprintf("%q is not a CA certificate", name(c))
+		}
+		return fmt.Sprintf("%q is a server certificate for %s, not a CA", name(c), strings.Join(names, ", "))
+	}
+	return ""
+}
+
+// name is a certificate's subject common name, else its whole subject.
+func name(c *x509.Certificate) string {
+	if c.Subject.CommonName != "" {
+		return c.Subject.CommonName
+	}
+	return c.Subject.String()
+}
+
+// sameDirSymlink reports whether e is a symlink to a file in the same
+// directory (OpenSSL's hash links), as crypto/x509 skips them.
+func sameDirSymlink(dir string, e fs.DirEntry) bool {
+	if e.Type()&fs.ModeSymlink == 0 {
+		return false
+	}
+	target, err := os.Readlink(filepath.Join(dir, e.Name()))
+	return err == nil && !strings.ContainsAny(target, "/"+string(filepath.Separator))
+}

@@ -1,0 +1,189 @@
+package trust
+
+import (
+	"crypto/x509"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The typed errors below are what Explain returns. Their Error text is the
+// part after "codex-login: error: "; cmd/codex-login/errors.go turns each
+// type into a hint, so every field a hint needs is exported. Proxy fields
+// hold the proxy URL with its password redacted, never the password.
+
+// UntrustedError: the server's chain ends at a CA that no trusted root
+// vouches for. Behind a TLS-inspecting proxy, CA is usually the proxy's.
+type UntrustedError struct {
+	Host, Proxy string
+	CA          string // subject CN (else full subject) of the issuer of the last presented certificate
+	Chain       []*x509.Certificate
+	Stale       []Cert // trusted certificates named CA that still did not verify: usually an old copy of a renewed CA
+}
+
+func (e *UntrustedError) Error() string {
+	return fmt.Sprintf("cannot verify %s%s: its certificate was issued by %q, which is not trusted here",
+		e.Host, via(e.Proxy), e.CA)
+}
+
+// ExpiredError: a certificate of the chain is outside its validity period.
+type ExpiredError struct {
+	Host, Subject       string
+	NotBefore, NotAfter time.Time
+	Now                 time.Time
+	NotYetValid         bool
+	Cert                *x509.Certificate // the certificate at fault; Pool.Source tells whether it is one of ours
+}
+
+func (e *ExpiredError) Error() string {
+	if e.NotYetValid {
+		return fmt.Sprintf("cannot verify %s: certificate %q is not valid until %s, and the clock here says %s",
+			e.Host, e.Subject, stamp(e.NotBefore), stamp(e.Now))
+	}
+	return fmt.Sprintf("cannot verify %s: certificate %q expired on %s", e.Host, e.Subject, stamp(e.NotAfter))
+}
+
+// HostnameError: the leaf certificate is for other names than Host.
+type HostnameError struct {
+	Host   string
+	Names  []string // DNS names and IP addresses of the leaf
+	Issuer string
+}
+
+func (e *HostnameError) Error() string {
+	if len(e.Names) == 0 {
+		return fmt.Sprintf("cannot verify %s: its certificate (issued by %q) names no host", e.Host, e.Issuer)
+	}
+	return fmt.Sprintf("cannot verify %s: its certificate (issued by %q) is for %s, not %s",
+		e.Host, e.Issuer, strings.Join(e.Names, ", "), e.Host)
+}
+
+// WeakCertError: the chain uses a SHA-1 or MD5 signature or an RSA key
+// shorter than 2048 bits.
+type WeakCertError struct {
+	Host, Subject string
+	Reason        string // "is signed with SHA1-RSA, which is no longer accepted", "has a 1024-bit RSA key, ..."
+}
+
+func (e *WeakCertError) Error() string {
+	return fmt.Sprintf("cannot verify %s: certificate %q %s", e.Host, e.Subject, e.Reason)
+}
+
+// TLSError is any other TLS handshake failure: the peer closed the
+// connection mid-handshake, answered in plain text, or sent an alert.
+type TLSError struct {
+	Host, Proxy string
+	Err         error
+}
+
+func (e *TLSError) Error() string {
+	return fmt.Sprintf("cannot set up TLS with %s%s: %v", e.Host, via(e.Proxy), e.Err)
+}
+
+func (e *TLSError) Unwrap() error { return e.Err }
+
+// ProxyAuthError: the proxy answered CONNECT with 407.
+type ProxyAuthError struct {
+	Proxy          string
+	Schemes        []string // from Proxy-Authenticate: "Basic", "NTLM", "Negotiate", ...
+	HadCredentials bool     // the proxy URL carried a user name and password
+}
+
+func (e *ProxyAuthError) Error() string {
+	schemes := "no scheme named"
+	if len(e.Schemes) > 0 {
+		schemes = strings.Join(e.Schemes, ", ")
+	}
+	if e.HadCredentials {
+		return fmt.Sprintf("proxy %s rejected the credentials (it asks for %s)", e.Proxy, schemes)
+	}
+	return fmt.Sprintf("proxy %s requires authentication (it asks for %s)", e.Proxy, schemes)
+}
+
+// ProxyRefusedError: the proxy answered CONNECT with a status other than
+// 200 or 407.
+type ProxyRefusedError struct {
+	Proxy, Host string
+	Status      string // e.g. "403 Forbidden"
+}
+
+func (e *ProxyRefusedError) Error() string {
+	return fmt.Sprintf("proxy %s refused to connect to %s: %s", e.Proxy, e.Host, e.Status)
+}
+
+// ProxyUnreachableError: the proxy itself could not be reached.
+type ProxyUnreachableError struct {
+	Proxy string
+	Err   error
+}
+
+func (e *ProxyUnreachableError) Error() string {
+	return fmt.Sprintf("cannot reach proxy %s: %v", e.Proxy, e.Err)
+}
+
+func (e *ProxyUnreachableError) Unwrap() error { return e.Err }
+
+// DNSError: Host could not be resolved (only happens when connecting
+// directly; through a proxy the proxy resolves names).
+type DNSError struct {
+	Host     string
+	Bypassed bool   // a proxy is configured, but NoProxy (or a loopback name) sent Host direct
+	NoProxy  string // the NoProxy setting, when Bypassed
+	Err      error  // the *net.DNSError
+}
+
+func (e *DNSError) Error() string {
+	s := fmt.Sprintf("cannot resolve %s", e.Host)
+	if e.Bypassed {
+		s += fmt.Sprintf(" (it bypasses the proxy, no_proxy is %q)", e.NoProxy)
+	}
+	return s
+}
+
+func (e *DNSError) Unwrap() error { return e.Err }
+
+// ConnectError: a direct connection to Host was refused or timed out.
+type ConnectError struct {
+	Host string
+	Err  error
+}
+
+func (e *ConnectError) Error() string { return fmt.Sprintf("cannot connect to %s: %v", e.Host, e.Err) }
+
+func (e *ConnectError) Unwrap() error { return e.Err }
+
+// ProxyURLError: the configured proxy is not a usable URL.
+type ProxyURLError struct {
+	Proxy  string // redacted
+	Source string // where the setting came from: "--proxy", "HTTPS_PROXY", ...
+	Reason string
+}
+
+func (e *ProxyURLError) Error() string {
+	return fmt.Sprintf("proxy %q (from %s) %s", e.Proxy, e.Source, e.Reason)
+}
+
+func via(proxy string) string {
+	if proxy == "" {
+		return ""
+	}
+	return " through proxy " + proxy
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+// explained marks the errors Explain returns, so that explaining twice
+// changes nothing.
+type explained interface{ explained() }
+
+func (*UntrustedError) explained()        {}
+func (*ExpiredError) explained()          {}
+func (*HostnameError) explained()         {}
+func (*WeakCertError) explained()         {}
+func (*TLSError) explained()              {}
+func (*ProxyAuthError) explained()        {}
+func (*ProxyRefusedError) explained()     {}
+func (*ProxyUnreachableError) explained() {}
+func (*DNSError) explained()              {}
+func (*ConnectError) explained()          {}
+func (*ProxyURLError) explained()         {}

@@ -1,0 +1,130 @@
+// Package trust decides whom codex-login believes and how it reaches the
+// network: the merged certificate pool (each certificate remembering where
+// it came from), the one HTTP client (proxy, TLS, timeouts) and the
+// explanations of what went wrong on the way.
+//
+// Trust is a union, never a replacement: the system roots (unless turned
+// off) plus every configured location. Nothing here reads the environment;
+// the config package turns SSL_CERT_FILE and friends into Locations.
+package trust
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"slices"
+)
+
+// Location is one place certificates are read from, with the source a
+// person would recognise.
+type Location struct {
+	Path string // file, or directory when Dir
+	// Source names the setting: "--ca", "CODEX_CA_CERTIFICATE", "SSL_CERT_FILE",
+	// "SSL_CERT_DIR", "/etc/codex-login/config.toml: [login] ca_certificate", ...
+	Source   string
+	Dir      bool
+	Optional bool // SSL_CERT_FILE / SSL_CERT_DIR: problems are warnings, not errors
+}
+
+// Cert is a trusted certificate and where it came from.
+type Cert struct {
+	*x509.Certificate
+	Source string // Location.Source, or "system roots"
+	File   string // file it came from ("" when the OS provided it)
+}
+
+// SystemSource is the Cert.Source of the operating system's roots.
+const SystemSource = "system roots"
+
+// Pool is the set of trusted roots with the source of each.
+type Pool struct {
+	pool       *x509.CertPool
+	sources    map[[32]byte]Cert // first source of each certificate, by SHA-256 of Raw
+	configured []Cert
+	isConf     map[[32]byte]bool
+	system     int
+	warnings   []string
+}
+
+// NewPool returns the system roots (unless useSystemRoots is false) plus
+// the certificates of every location, in order. A location that is not
+// Optional and is missing, unreadable, holds no certificate or holds a
+// server certificate instead of a CA gives a *FileError; an Optional one
+// gives a warning instead.
+//
+// On Linux and the BSDs the system bundle is read here, from the same
+// files and directories as crypto/x509, ignoring SSL_CERT_FILE and
+// SSL_CERT_DIR. On macOS and Windows the platform verifier is used, and
+// configured certificates are tried when it fails.
+func NewPool(useSystemRoots bool, locs []Location) (*Pool, error) {
+	p := &Pool{sources: map[[32]byte]Cert{}, isConf: map[[32]byte]bool{}}
+	if useSystemRoots {
+		if err := p.loadSystem(); err != nil {
+			return nil, err
+		}
+	} else {
+		p.pool = x509.NewCertPool()
+	}
+	for _, l := range locs {
+		if err := p.addLocation(l); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// CertPool returns the pool for tls.Config.RootCAs. A zero Pool trusts
+// nothing (never, by accident, the system roots).
+func (p *Pool) CertPool() *x509.CertPool {
+	if p.pool == nil {
+		return x509.NewCertPool()
+	}
+	return p.pool
+}
+
+// Configured returns the certificates that did not come from the system,
+// in the order they were read, each once.
+func (p *Pool) Configured() []Cert { return slices.Clone(p.configured) }
+
+// SystemCount returns how many system roots were loaded, or -1 when the
+// operating system verifies against its own store (macOS, Windows) and
+// the number is not known.
+func (p *Pool) SystemCount() int { return p.system }
+
+// Warnings returns what was ignored while loading, e.g.
+// "SSL_CERT_FILE names /x, which does not exist; ignored".
+func (p *Pool) Warnings() []string { return slices.Clone(p.warnings) }
+
+// Source reports which source first provided c.
+func (p *Pool) Source(c *x509.Certificate) (Cert, bool) {
+	if p == nil || c == nil {
+		return Cert{}, false
+	}
+	s, ok := p.sources[sha256.Sum256(c.Raw)]
+	return s, ok
+}
+
+// seen reports whether the DER certificate der is already in the pool,
+// so bundles can skip parsing duplicates.
+func (p *Pool) seen(der []byte) bool {
+	_, ok := p.sources[sha256.Sum256(der)]
+	return ok
+}
+
+// add puts c in the pool unless it is there already, and lists it among
+// the configured certificates when it did not come from the system.
+func (p *Pool) add(c Cert) {
+	sum := sha256.Sum256(c.Raw)
+	if _, ok := p.sources[sum]; !ok {
+		p.sources[sum] = c
+		p.pool.AddCert(c.Certificate)
+		if c.Source == SystemSource {
+			p.system++
+		}
+	}
+	if c.Source != SystemSource && !p.isConf[sum] {
+		p.isConf[sum] = true
+		p.configured = append(p.configured, c)
+	}
+}
+
+func (p *Pool) warn(s string) { p.warnings = append(p.warnings, s) }

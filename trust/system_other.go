@@ -1,0 +1,18 @@
+//go:build !unix && !windows
+
+package trust
+
+import "crypto/x509"
+
+// loadSystem uses whatever crypto/x509 finds on other systems (Plan 9,
+// js/wasm, WASI), without knowing how many roots that is.
+func (p *Pool) loadSystem() error {
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+		p.warn("found no system root certificates")
+	}
+	p.pool = pool
+	p.system = -1
+	return nil
+}
