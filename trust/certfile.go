@@ -29,7 +29,10 @@ func (e *FileError) Error() string {
 		what = "directory"
 	}
 	msg := e.Reason
+	var pe *fs.PathError
 	switch {
+	case msg == "" && errors.As(e.Err, &pe) && pe.Path == e.Path:
+		msg = pe.Err.Error() // the path is already named
 	case msg == "":
 		msg = fmt.Sprint(e.Err)
 	case e.Err != nil:
@@ -47,9 +50,12 @@ func (p *Pool) addLocation(l Location) error {
 	if l.Dir {
 		return p.addDir(l)
 	}
-	data, err := os.ReadFile(l.Path)
-	if err != nil {
-		return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Err: err}, err)
+	data := l.Data
+	if data == nil {
+		var err error
+		if data, err = os.ReadFile(l.Path); err != nil {
+			return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Err: err}, err)
+		}
 	}
 	certs, reason, err := parseCertFile(data)
 	if reason == "" {
@@ -86,11 +92,11 @@ func (p *Pool) addDir(l Location) error {
 		if reason == "" {
 			reason = checkCAs(certs)
 		}
+		if reason != "" && l.Optional {
+			continue // a system-style directory also holds server certificates and CRLs
+		}
 		if reason != "" {
-			if ferr := p.fail(l, &FileError{Path: path, Source: l.Source, Reason: reason, Err: err}, nil); ferr != nil {
-				return ferr
-			}
-			continue
+			return &FileError{Path: path, Source: l.Source, Reason: reason, Err: err}
 		}
 		found = true
 		p.addAll(l, path, certs)
@@ -117,7 +123,10 @@ func (p *Pool) fail(l Location, fe *FileError, readErr error) error {
 func (p *Pool) addAll(l Location, file string, certs []*x509.Certificate) {
 	now := time.Now()
 	for _, c := range certs {
-		if now.After(c.NotAfter) {
+		// Bundles named by SSL_CERT_FILE or SSL_CERT_DIR are usually the
+		// system's own, where expired roots are normal: warn only about
+		// certificates somebody chose for codex-login.
+		if !l.Optional && now.After(c.NotAfter) {
 			p.warn(fmt.Sprintf("CA certificate %q in %s (from %s) expired on %s", name(c), file, l.Source, stamp(c.NotAfter)))
 		}
 		p.add(Cert{Certificate: c, Source: l.Source, File: file})

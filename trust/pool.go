@@ -22,7 +22,8 @@ type Location struct {
 	// "SSL_CERT_DIR", "/etc/codex-login/config.toml: [login] ca_certificate", ...
 	Source   string
 	Dir      bool
-	Optional bool // SSL_CERT_FILE / SSL_CERT_DIR: problems are warnings, not errors
+	Optional bool   // SSL_CERT_FILE / SSL_CERT_DIR: problems are warnings, not errors
+	Data     []byte // certificates built into the binary; Path then only names them
 }
 
 // Cert is a trusted certificate and where it came from.

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/codex-login/codex-login/trust/trusttest"
 )
 
 func TestNewPoolLocations(t *testing.T) {
@@ -129,7 +131,7 @@ func TestFileErrorMessage(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 	_, err := NewPool(false, []Location{{Path: "/nonexistent/ca.pem", Source: "--ca"}})
-	if got, want := err.Error(), "read CA file /nonexistent/ca.pem (from --ca): open /nonexistent/ca.pem: no such file or directory"; runtime.GOOS != "windows" && got != want {
+	if got, want := err.Error(), "read CA file /nonexistent/ca.pem (from --ca): no such file or directory"; runtime.GOOS != "windows" && got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
@@ -199,5 +201,23 @@ func BenchmarkNewPoolSystem(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(p.SystemCount()), "roots")
+	}
+}
+
+func TestBuiltInCertificatesNeedNoFile(t *testing.T) {
+	ca, err := trusttest.NewCA("Built In Corp Root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPool(false, []Location{{Path: "corp-root.pem", Source: "built-in defaults", Data: ca.PEM()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := p.Configured()
+	if len(got) != 1 || got[0].Subject.CommonName != "Built In Corp Root" || got[0].Source != "built-in defaults" {
+		t.Fatalf("configured = %+v", got)
+	}
+	if _, err := NewPool(false, []Location{{Path: "corp-root.pem", Source: "built-in defaults", Data: []byte("junk")}}); err == nil {
+		t.Fatal("built-in junk was accepted")
 	}
 }

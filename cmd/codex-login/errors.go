@@ -63,6 +63,7 @@ func explain(err error, s *config.Settings) (string, int) {
 		proxyAuth *trust.ProxyAuthError
 		refused   *trust.ProxyRefusedError
 		unreach   *trust.ProxyUnreachableError
+		proxyURL  *trust.ProxyURLError
 		dnsErr    *trust.DNSError
 		connErr   *trust.ConnectError
 		denied    *login.DeniedError
@@ -82,6 +83,8 @@ func explain(err error, s *config.Settings) (string, int) {
 		return "run: codex-login --help", exitUsage
 	case errors.Is(err, login.ErrCancelled):
 		return "", exitUsage
+	case errors.As(err, &cfgErr) && cfgErr.File == "":
+		return "run: codex-login --help", exitUsage
 	case errors.As(err, &cfgErr):
 		return fmt.Sprintf("edit %s; the [login] keys are ca_certificate, use_system_roots, proxy, no_proxy, issuer, client_id, callback_port, open_browser, timeout", cfgErr.File), exitFailure
 	case errors.As(err, &fileErr):
@@ -104,6 +107,8 @@ func explain(err error, s *config.Settings) (string, int) {
 		return proxyAuthHint(proxyAuth, s), exitFailure
 	case errors.As(err, &refused):
 		return fmt.Sprintf("the proxy does not let this machine reach %s; ask IT to allow it", refused.Host), exitFailure
+	case errors.As(err, &proxyURL):
+		return "write the proxy as http://HOST:PORT or http://USER:PASSWORD@HOST:PORT, with special characters in the user name and password percent-encoded", exitFailure
 	case errors.As(err, &unreach):
 		return fmt.Sprintf("check the proxy address%s, or unset it if this network needs no proxy", sourceOf(s, "proxy")), exitFailure
 	case errors.As(err, &dnsErr):

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"os"
@@ -13,12 +14,19 @@ import (
 	"github.com/codex-login/codex-login/trust"
 )
 
-// defaultsTOML is the configuration built into the binary. IT departments
-// edit testdata-free copies of this file (same schema as config.toml) to
-// ship a binary with their CA, proxy and workspace already set.
+// defaultsTOML is the configuration built into the binary, with the schema
+// of config.toml and the lowest precedence. IT departments set their proxy
+// and workspace here before building.
 //
 //go:embed defaults.toml
 var defaultsTOML []byte
+
+// defaultsPEM holds CA certificates built into the binary (PEM), trusted in
+// addition to every other source. IT puts the corporate root here so that
+// nobody has to pass --ca. It is empty in the public build.
+//
+//go:embed defaults.pem
+var defaultsPEM []byte
 
 // loginFlags are the login command's flags, as given.
 type loginFlags struct {
@@ -134,9 +142,12 @@ func loadSettings(cmd *cobra.Command, e env, f *loginFlags) (*config.Settings, e
 
 // newClient builds the one HTTP client from the settings.
 func newClient(ui *ui, s *config.Settings) (*trust.Client, error) {
-	locs := make([]trust.Location, len(s.CA))
-	for i, c := range s.CA {
-		locs[i] = trust.Location{Path: c.Path, Source: c.Source, Dir: c.Dir, Optional: c.Optional}
+	var locs []trust.Location
+	if len(bytes.TrimSpace(defaultsPEM)) > 0 {
+		locs = append(locs, trust.Location{Path: "defaults.pem", Source: "built-in defaults", Data: defaultsPEM})
+	}
+	for _, c := range s.CA {
+		locs = append(locs, trust.Location{Path: c.Path, Source: c.Source, Dir: c.Dir, Optional: c.Optional})
 	}
 	pool, err := trust.NewPool(s.UseSystemRoots.V, locs)
 	if err != nil {

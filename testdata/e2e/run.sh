@@ -40,7 +40,7 @@ rc=0
 	# The test binary runs where `go test` would run it: in its package directory.
 	cd "$ROOT/cmd/codex-login"
 	CODEX_LOGIN_BIN=$WORK/codex-login CODEX_BIN=$CODEX E2E_SCRIPTS=$E2E E2E_HOSTS=auth.corp.test \
-		"$E2E/sandbox.sh" "$WORK/e2e.test" -test.v -test.count=1 -test.timeout=12m "$@"
+		"$E2E/sandbox.sh" "$WORK/e2e.test" -test.run "^TestE2E$" -test.v -test.count=1 -test.timeout=12m "$@"
 ) 2>&1 | tee "$WORK/e2e.log" || rc=$?
 echo "e2e: tests $(since "$t2"), total $(since "$t0")"
 
