@@ -32,7 +32,7 @@ type env struct {
 	url    string
 }
 
-func newEnv(t *testing.T, o logintest.Options) *env {
+func newEnv(t testing.TB, o logintest.Options) *env {
 	t.Helper()
 	ca, err := trusttest.NewCA("Flow Test Origin CA")
 	if err != nil {
@@ -58,7 +58,7 @@ func newEnv(t *testing.T, o logintest.Options) *env {
 }
 
 // options for a login whose browser is played by logintest.Browse.
-func (e *env) options(t *testing.T) login.Options {
+func (e *env) options(t testing.TB) login.Options {
 	browser := e.browserClient(false)
 	t.Cleanup(browser.CloseIdleConnections)
 	return login.Options{
@@ -79,7 +79,7 @@ func (e *env) options(t *testing.T) login.Options {
 	}
 }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -90,7 +90,7 @@ func freePort(t *testing.T) int {
 }
 
 // writeOld puts an earlier login's auth.json in place and returns its bytes.
-func (e *env) writeOld(t *testing.T) []byte {
+func (e *env) writeOld(t testing.TB) []byte {
 	t.Helper()
 	old := []byte(`{
   "auth_mode": "chatgpt",

@@ -60,24 +60,11 @@ func caWith(t testing.TB, cn string, notBefore, notAfter time.Time) *trusttest.C
 // signature algorithm and the key (weak certificates).
 func leafWith(t testing.TB, ca *trusttest.CA, alg x509.SignatureAlgorithm, key crypto.Signer, names ...string) tls.Certificate {
 	t.Helper()
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: names[0]},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true, SignatureAlgorithm: alg,
-	}
-	for _, n := range names {
-		if ip := net.ParseIP(n); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, n)
-		}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, key.Public(), ca.Key)
+	cert, err := ca.IssueWith(trusttest.LeafOptions{SignatureAlgorithm: alg, Key: key}, names...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tls.Certificate{Certificate: [][]byte{der, ca.Cert.Raw}, PrivateKey: key}
+	return cert
 }
 
 // serveTLS starts an HTTPS server on 127.0.0.1 presenting cert.

@@ -66,7 +66,14 @@ func (r *e2eRun) checkAuthFile(t *testing.T, w *e2eWorld) *e2eAuthFile {
 	if err := dec.Decode(&a); err != nil {
 		t.Fatalf("auth.json does not have the fields of SPEC section 6: %v\n%s", err, raw)
 	}
-	if want, _ := json.MarshalIndent(&a, "", "  "); !bytes.Equal(raw, want) {
+	var want bytes.Buffer // serde_json's pretty printer: 2 spaces, no HTML escapes, no final newline
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(&a); err != nil {
+		t.Fatal(err)
+	}
+	if want := bytes.TrimSuffix(want.Bytes(), []byte("\n")); !bytes.Equal(raw, want) {
 		t.Errorf("auth.json is not laid out as SPEC section 6 (2-space indent, key order, every key, no trailing newline)\ngot:\n%s\nwant:\n%s", raw, want)
 	}
 

@@ -20,7 +20,7 @@ var e2eCases = []e2eCase{
 		r := e2eNewRun(t, w)
 		r.Args = []string{"--ca", w.squid.CA, "--proxy", w.squid.URL}
 		r.Browser = e2eBrowser{w.squid.URL, w.squid.CA}
-		r.expectThroughSquid(t, w, w.squid.accessLog, func() { r.Start(t, w) })
+		r.expectThroughSquid(t, w, w.squid.accessLog, func() { r.Run(t, w) })
 		r.wantSuccess(t, w)
 	}},
 	{"no_ca_fails_before_browser", func(t *testing.T, w *e2eWorld) {
@@ -28,7 +28,7 @@ var e2eCases = []e2eCase{
 		old := r.seedAuthFile(t)
 		r.Args = []string{"--proxy", w.squid.URL}
 		r.Browser = e2eBrowser{w.squid.URL, w.squid.CA}
-		r.Start(t, w)
+		r.Run(t, w)
 		r.wantFailure(t, old, `"`+w.squid.CACN+`"`, e2eName)
 	}},
 	{"basic_auth_without_credentials_407", func(t *testing.T, w *e2eWorld) {
@@ -36,7 +36,7 @@ var e2eCases = []e2eCase{
 		old := r.seedAuthFile(t)
 		r.Args = []string{"--ca", w.squid.CA, "--proxy", w.squid.AuthURL}
 		r.Browser = e2eBrowser{w.squid.AuthURLWith(w.squid.User, w.squid.Password), w.squid.CA}
-		r.Start(t, w)
+		r.Run(t, w)
 		r.wantFailure(t, old, "Basic", "authentication")
 		r.checkNotPrinted(t, w.squid.Password)
 	}},
@@ -46,7 +46,7 @@ var e2eCases = []e2eCase{
 		wrong := "wrong-" + w.squid.Password
 		r.Args = []string{"--ca", w.squid.CA, "--proxy", w.squid.AuthURLWith(w.squid.User, wrong)}
 		r.Browser = e2eBrowser{w.squid.AuthURLWith(w.squid.User, w.squid.Password), w.squid.CA}
-		r.Start(t, w)
+		r.Run(t, w)
 		// 407 again: it names the scheme and the proxy, not the password.
 		r.wantFailure(t, old, "Basic", strings.TrimPrefix(w.squid.AuthURL, "http://"))
 		r.checkNotPrinted(t, wrong, url.QueryEscape(wrong))
@@ -54,9 +54,9 @@ var e2eCases = []e2eCase{
 	{"basic_auth_with_credentials", func(t *testing.T, w *e2eWorld) {
 		r := e2eNewRun(t, w)
 		proxy := w.squid.AuthURLWith(w.squid.User, w.squid.Password)
-		r.Args = []string{"--ca", w.squid.CA, "--proxy", proxy}
+		r.Args = []string{"--ca", w.squid.CA, "--proxy", proxy, "-v"} // -v prints the route: still no password
 		r.Browser = e2eBrowser{proxy, w.squid.CA}
-		r.expectThroughSquid(t, w, w.squid.authLog, func() { r.Start(t, w) })
+		r.expectThroughSquid(t, w, w.squid.authLog, func() { r.Run(t, w) })
 		r.wantSuccess(t, w)
 		r.checkNotPrinted(t, w.squid.Password)
 	}},
@@ -65,7 +65,7 @@ var e2eCases = []e2eCase{
 		r.Args = []string{"--ca", w.squid.CA}
 		r.Env = map[string]string{"HTTPS_PROXY": w.squid.URL, "NO_PROXY": "localhost,example.com,.other.test"}
 		r.Browser = e2eBrowser{w.squid.URL, w.squid.CA}
-		r.expectThroughSquid(t, w, w.squid.accessLog, func() { r.Start(t, w) })
+		r.expectThroughSquid(t, w, w.squid.accessLog, func() { r.Run(t, w) })
 		r.wantSuccess(t, w)
 	}},
 	{"https_proxy_lowercase", func(t *testing.T, w *e2eWorld) {
@@ -73,16 +73,16 @@ var e2eCases = []e2eCase{
 		r.Args = []string{"--ca", w.squid.CA}
 		r.Env = map[string]string{"https_proxy": w.squid.URL}
 		r.Browser = e2eBrowser{w.squid.URL, w.squid.CA}
-		r.expectThroughSquid(t, w, w.squid.accessLog, func() { r.Start(t, w) })
+		r.expectThroughSquid(t, w, w.squid.accessLog, func() { r.Run(t, w) })
 		r.wantSuccess(t, w)
 	}},
 	{"HTTPS_PROXY_with_credentials", func(t *testing.T, w *e2eWorld) {
 		r := e2eNewRun(t, w)
 		proxy := w.squid.AuthURLWith(w.squid.User, w.squid.Password)
-		r.Args = []string{"--ca", w.squid.CA}
+		r.Args = []string{"--ca", w.squid.CA, "-v"}
 		r.Env = map[string]string{"HTTPS_PROXY": proxy}
 		r.Browser = e2eBrowser{proxy, w.squid.CA}
-		r.expectThroughSquid(t, w, w.squid.authLog, func() { r.Start(t, w) })
+		r.expectThroughSquid(t, w, w.squid.authLog, func() { r.Run(t, w) })
 		r.wantSuccess(t, w)
 		r.checkNotPrinted(t, w.squid.Password)
 	}},
@@ -91,7 +91,7 @@ var e2eCases = []e2eCase{
 		r.Args = []string{"--ca", w.squid.CA, "--proxy", w.squid.URL}
 		r.Env = map[string]string{"HTTPS_PROXY": w.squid.AuthURL} // would answer 407
 		r.Browser = e2eBrowser{w.squid.URL, w.squid.CA}
-		r.expectThroughSquid(t, w, w.squid.accessLog, func() { r.Start(t, w) })
+		r.expectThroughSquid(t, w, w.squid.accessLog, func() { r.Run(t, w) })
 		r.wantSuccess(t, w)
 	}},
 	{"NO_PROXY_match_goes_direct_and_succeeds", func(t *testing.T, w *e2eWorld) {
@@ -100,7 +100,7 @@ var e2eCases = []e2eCase{
 		r.Args = []string{"--ca", w.originCA}
 		r.Env = map[string]string{"HTTPS_PROXY": w.squid.URL, "NO_PROXY": "localhost,corp.test"}
 		r.Browser = e2eBrowser{"", w.originCA}
-		r.expectDirect(t, w, func() { r.Start(t, w) })
+		r.expectDirect(t, w, func() { r.Run(t, w) })
 		r.wantSuccess(t, w)
 	}},
 	{"NO_PROXY_match_goes_direct_and_fails", func(t *testing.T, w *e2eWorld) {
@@ -111,7 +111,7 @@ var e2eCases = []e2eCase{
 		r.Args = []string{"--ca", w.squid.CA}
 		r.Env = map[string]string{"HTTPS_PROXY": w.squid.URL, "NO_PROXY": e2eSecondName}
 		r.Browser = e2eBrowser{w.squid.URL, w.squid.CA}
-		r.expectDirect(t, w, func() { r.Start(t, w) })
+		r.expectDirect(t, w, func() { r.Run(t, w) })
 		r.wantFailure(t, old, e2eSecondName)
 	}},
 	{"second_name_through_squid", func(t *testing.T, w *e2eWorld) {
@@ -121,7 +121,7 @@ var e2eCases = []e2eCase{
 		r.Args = []string{"--ca", w.squid.CA}
 		r.Env = map[string]string{"HTTPS_PROXY": w.squid.URL}
 		r.Browser = e2eBrowser{w.squid.URL, w.squid.CA}
-		r.expectThroughSquid(t, w, w.squid.accessLog, func() { r.Start(t, w) })
+		r.expectThroughSquid(t, w, w.squid.accessLog, func() { r.Run(t, w) })
 		r.wantSuccess(t, w)
 	}},
 	{"no_proxy_flag_and_codex_home_flag", func(t *testing.T, w *e2eWorld) {
@@ -129,7 +129,7 @@ var e2eCases = []e2eCase{
 		r.CodexHomeFlag = true
 		r.Args = []string{"--ca", w.originCA, "--proxy", w.squid.URL, "--no-proxy", "corp.test"}
 		r.Browser = e2eBrowser{"", w.originCA}
-		r.expectDirect(t, w, func() { r.Start(t, w) })
+		r.expectDirect(t, w, func() { r.Run(t, w) })
 		r.wantSuccess(t, w)
 	}},
 }

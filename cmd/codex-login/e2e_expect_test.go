@@ -28,7 +28,11 @@ func (r *e2eRun) wantSuccess(t *testing.T, w *e2eWorld) {
 	} else if log, body := r.BrowserResult(); !strings.Contains(body, "Signed in to Codex") {
 		t.Errorf("the browser did not end on the success page:\n%s\nlast page: %.300s", log, body)
 	}
-	r.checkAuthFile(t, w)
+	a := r.checkAuthFile(t, w)
+	if w.owners[a.Tokens.LoginOwnerID] {
+		t.Errorf("login_owner_id is the same as an earlier login's: it must be new every login")
+	}
+	w.owners[a.Tokens.LoginOwnerID] = true
 	r.checkCodexStatus(t, w)
 }
 

@@ -40,6 +40,7 @@ type e2eRun struct {
 	Took           time.Duration
 }
 
+// e2eNewRun prepares a run against auth.corp.test with a fresh HOME and CODEX_HOME.
 func e2eNewRun(t *testing.T, w *e2eWorld) *e2eRun {
 	dir := t.TempDir()
 	r := &e2eRun{
@@ -52,11 +53,11 @@ func e2eNewRun(t *testing.T, w *e2eWorld) *e2eRun {
 	return r
 }
 
-// Start runs the binary and waits for it (and for the browser it opened).
-func (r *e2eRun) Start(t *testing.T, w *e2eWorld) {
+// Run runs the binary and waits for it (and for the browser it opened).
+func (r *e2eRun) Run(t *testing.T, w *e2eWorld) {
 	t.Helper()
 	port := e2eFreePort(t)
-	args := append([]string{"--issuer", r.Issuer, "--port", strconv.Itoa(port), "--timeout", "60s"}, r.Args...)
+	args := append([]string{"--issuer", r.Issuer, "--port", strconv.Itoa(port), "--timeout", "20s"}, r.Args...)
 	env := []string{
 		"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + r.home, "LANG=C.UTF-8", "TMPDIR=" + os.TempDir(),
 		"BROWSER=" + r.browserScript(t),
@@ -69,7 +70,7 @@ func (r *e2eRun) Start(t *testing.T, w *e2eWorld) {
 	for k, v := range r.Env {
 		env = append(env, k+"="+v)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, w.bin, args...)
 	cmd.Env, cmd.Dir = env, r.dir
@@ -89,7 +90,7 @@ func (r *e2eRun) Start(t *testing.T, w *e2eWorld) {
 		t.Fatalf("run %s: %v", w.bin, err)
 	}
 	t.Logf("codex-login %s\n  env %s\n  exit %d in %v\n  stdout: %s\n  stderr: %s",
-		strings.Join(args, " "), strings.Join(e2eSortedKeys(r.Env), " "), r.Exit, r.Took.Round(time.Millisecond),
+		strings.Join(args, " "), strings.Join(e2eEnvList(r.Env), " "), r.Exit, r.Took.Round(time.Millisecond),
 		e2eIndent(r.Stdout), e2eIndent(r.Stderr))
 	r.waitBrowser(t)
 	if r.BrowserOpened() {
@@ -145,7 +146,12 @@ func (r *e2eRun) BrowserResult() (log, body string) {
 // wait for it) and kills it by its PID if it is still running after 25s.
 func (r *e2eRun) waitBrowser(t *testing.T) {
 	if !r.BrowserOpened() {
-		return
+		// A browser started just before the binary failed may not have
+		// written its PID yet: give it a moment before saying it never ran.
+		time.Sleep(300 * time.Millisecond)
+		if !r.BrowserOpened() {
+			return
+		}
 	}
 	deadline := time.Now().Add(25 * time.Second)
 	for time.Now().Before(deadline) {
@@ -169,6 +175,7 @@ func (r *e2eRun) waitBrowser(t *testing.T) {
 	t.Errorf("the browser (pid %s) did not finish in 25s; killed", strings.TrimSpace(string(b)))
 }
 
+// e2eFreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
 func e2eFreePort(t *testing.T) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -179,7 +186,8 @@ func e2eFreePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-func e2eSortedKeys(m map[string]string) []string {
+// e2eEnvList is m as sorted KEY=value strings.
+func e2eEnvList(m map[string]string) []string {
 	var out []string
 	for k, v := range m {
 		out = append(out, k+"="+v)
@@ -188,6 +196,7 @@ func e2eSortedKeys(m map[string]string) []string {
 	return out
 }
 
+// e2eIndent indents the lines after the first of s for t.Logf.
 func e2eIndent(s string) string {
 	s = strings.TrimRight(s, "\n")
 	if s == "" {

@@ -45,7 +45,7 @@ func e2eStartSquid(t *testing.T, scripts, originCA string) *e2eSquid {
 	script := filepath.Join(scripts, "squid.sh")
 
 	start := time.Now()
-	cmd := exec.Command(script, "start", dir)
+	cmd := exec.Command("bash", script, "start", dir)
 	cmd.Env = append(os.Environ(), "ORIGIN_CA="+originCA, "HOSTS="+e2eName+" "+e2eSecondName)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -73,7 +73,7 @@ func e2eStopSquid(t *testing.T, script, dir string, pids []int) {
 			}
 		}
 	}
-	if out, err := exec.Command(script, "stop", dir).CombinedOutput(); err != nil {
+	if out, err := exec.Command("bash", script, "stop", dir).CombinedOutput(); err != nil {
 		t.Errorf("squid.sh stop: %v\n%s", err, out)
 	}
 	for _, pid := range pids {

@@ -39,6 +39,7 @@ type e2eWorld struct {
 	issuer              *logintest.Issuer
 	server              *logintest.Server
 	squid               *e2eSquid
+	owners              map[string]bool // login_owner_id of every login so far
 }
 
 // issuerURL is https://host:port of the fake issuer under the given name.
@@ -50,6 +51,7 @@ func TestE2E(t *testing.T) {
 		bin:     e2eRequireFile(t, os.Getenv("CODEX_LOGIN_BIN"), "CODEX_LOGIN_BIN"),
 		codex:   e2eRequireFile(t, os.Getenv("CODEX_BIN"), "CODEX_BIN"),
 		scripts: os.Getenv("E2E_SCRIPTS"),
+		owners:  map[string]bool{},
 	}
 	if w.scripts == "" {
 		w.scripts = filepath.Join("..", "..", "testdata", "e2e")

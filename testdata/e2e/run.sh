@@ -14,24 +14,33 @@
 #    non-zero when any case failed.
 # Needs root (CI runs as root), for apt-get, unshare and squid.
 set -euo pipefail
+export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin # squid, ip, runuser live there
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+command -v go >/dev/null || PATH=/usr/local/go/bin:$PATH
 E2E=$ROOT/testdata/e2e
-now() { date +%s.%N; }
-since() { printf '%.1fs' "$(echo "$(now) - $1" | bc)"; }
+now() { date +%s%N; }
+since() { local ms=$((($(now) - $1) / 1000000)); printf '%d.%01ds' $((ms / 1000)) $((ms % 1000 / 100)); }
+
+# broken STEP: a failure before any case ran still ends with the summary line.
+broken() { echo "e2e: $1 failed"; echo "0 passed, 1 failed"; exit 1; }
 
 t0=$(now)
-CODEX=$("$E2E/setup.sh" </dev/null | tail -n 1)
+CODEX=$(bash "$E2E/setup.sh" </dev/null | tail -n 1) || broken setup
 echo "e2e: setup $(since "$t0")"
 
+# Everything the suite makes goes under WORK, removed at exit even when the
+# run is interrupted. squid runs as user proxy, which must be able to enter it.
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/codex-login-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+chmod 755 "$WORK"
+mkdir -m 755 "$WORK/tmp"
 t1=$(now)
 (
 	cd "$ROOT"
 	go build -o "$WORK/codex-login" ./cmd/codex-login
 	go test -c -tags e2e -o "$WORK/e2e.test" ./cmd/codex-login
-)
+) || broken build
 echo "e2e: build $(since "$t1")"
 
 t2=$(now)
@@ -41,8 +50,8 @@ t2=$(now)
 # the tests left running.
 (
 	cd "$ROOT/cmd/codex-login"
-	exec env CODEX_LOGIN_BIN="$WORK/codex-login" CODEX_BIN="$CODEX" E2E_SCRIPTS="$E2E" E2E_HOSTS=auth.corp.test \
-		"$E2E/sandbox.sh" "$WORK/e2e.test" -test.run '^TestE2E$' -test.v -test.count=1 -test.timeout=12m "$@"
+	exec env TMPDIR="$WORK/tmp" CODEX_LOGIN_BIN="$WORK/codex-login" CODEX_BIN="$CODEX" E2E_SCRIPTS="$E2E" E2E_HOSTS=auth.corp.test \
+		bash "$E2E/sandbox.sh" "$WORK/e2e.test" -test.run '^TestE2E$' -test.v -test.count=1 -test.timeout=12m "$@"
 ) >"$WORK/e2e.log" 2>&1 </dev/null &
 suite=$!
 trap 'kill -TERM $suite 2>/dev/null' TERM INT HUP

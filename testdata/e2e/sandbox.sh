@@ -11,12 +11,13 @@
 # otherwise it tries sudo -n. When CMD exits, any process it left behind in the
 # namespace is reported and killed by its PID, so the namespace goes away.
 set -euo pipefail
+export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin # squid, ip, runuser live there
 
 if [ -z "${E2E_SANDBOXED:-}" ]; then
 	if [ "$(id -u)" != 0 ]; then
-		exec sudo -n --preserve-env E2E_SANDBOXED= "$0" "$@"
+		exec sudo -n --preserve-env bash "$0" "$@"
 	fi
-	exec env E2E_SANDBOXED=1 unshare --net --mount --propagation private -- "$0" "$@"
+	exec env E2E_SANDBOXED=1 unshare --net --mount --propagation private -- bash "$0" "$@"
 fi
 
 ip link set lo up

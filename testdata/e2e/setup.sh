@@ -5,6 +5,7 @@
 #   - the Codex CLI, pinned, under $CACHE/codex (never in the repository).
 # Prints the path of the codex executable on its last line.
 set -euo pipefail
+export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin # squid, ip, runuser live there
 
 CODEX_VERSION=0.169.0
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/codex-login-e2e
@@ -16,28 +17,42 @@ as_root() {
 	if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi
 }
 
-install_squid() {
-	# squid-openssl provides /usr/sbin/squid with ssl-bump and the helpers
-	# security_file_certgen and basic_ncsa_auth under /usr/lib/squid.
-	if dpkg-query -W -f='${Status}' squid-openssl 2>/dev/null | grep -q 'install ok installed' &&
-		[ -x /usr/lib/squid/security_file_certgen ] && [ -x /usr/lib/squid/basic_ncsa_auth ]; then
-		log "squid-openssl already installed"
-		return
-	fi
-	# Refresh the package lists only when apt does not know the package, or
-	# when an install from the current lists fails (they may be stale).
-	if ! apt-cache policy squid-openssl 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-		log "apt-get update (squid-openssl unknown to apt)"
-		as_root apt-get update -q >/dev/null
-	fi
-	log "apt-get install squid-openssl"
-	if ! as_root apt-get install -y -q --no-install-recommends squid-openssl </dev/null >/dev/null; then
+# apt_install PACKAGE...: install what is missing, refreshing the package
+# lists only when apt does not know a package or an install from the current
+# lists fails (they may be stale).
+apt_install() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} = 0 ] && { log "already installed: $*"; return; }
+	for p in "${missing[@]}"; do
+		if ! apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+			log "apt-get update ($p unknown to apt)"
+			as_root apt-get update -q >/dev/null
+			break
+		fi
+	done
+	log "apt-get install ${missing[*]}"
+	if ! as_root apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >/dev/null; then
 		log "install failed; apt-get update and retry"
 		as_root apt-get update -q >/dev/null
-		as_root apt-get install -y -q --no-install-recommends squid-openssl </dev/null >/dev/null
+		as_root apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >/dev/null
 	fi
-	# The package starts a system squid on :3128 when systemd is present; the
-	# suite runs its own, so stop that one if it is running.
+}
+
+install_packages() {
+	# squid-openssl: /usr/sbin/squid with ssl-bump, and the helpers
+	# security_file_certgen and basic_ncsa_auth under /usr/lib/squid.
+	local pkgs=(squid-openssl) cmd pkg
+	# The tools the scripts use, with the package that has each.
+	for cmd in curl:curl openssl:openssl ss:iproute2 ip:iproute2 pgrep:procps \
+		unshare:util-linux runuser:util-linux mount:mount node:nodejs npm:npm; do
+		command -v "${cmd%%:*}" >/dev/null || pkgs+=("${cmd#*:}")
+	done
+	apt_install "${pkgs[@]}"
+	# The package starts a system squid on :3128 where systemd runs; the
+	# suite starts its own, so stop that one.
 	if command -v systemctl >/dev/null && systemctl is-active --quiet squid 2>/dev/null; then
 		as_root systemctl stop squid || true
 	fi
@@ -57,8 +72,5 @@ install_codex() {
 	echo "$dir/node_modules/.bin/codex"
 }
 
-for tool in openssl curl node npm unshare ip; do
-	command -v "$tool" >/dev/null || { log "missing $tool"; exit 1; }
-done
-install_squid
+install_packages
 install_codex

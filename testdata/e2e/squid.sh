@@ -27,6 +27,7 @@
 # to user "proxy", so DIR is given to that user and its parent must let that
 # user in (/tmp does; a mktemp -d directory does not).
 set -euo pipefail
+export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin # squid, ip, runuser live there
 
 CA_CN="Codex Login E2E Inspection CA"
 LIB=/usr/lib/squid
@@ -164,6 +165,12 @@ stop() {
 		sleep 0.1
 	done
 	for p in $pids; do kill -KILL "$p" 2>/dev/null || true; done
+	for _ in $(seq 1 20); do # until init has reaped them
+		local left=""
+		for p in $pids; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
 	rm -rf "$DIR"
 }
 

@@ -56,7 +56,9 @@ func NewCA(cn string) (*CA, error) {
 // LeafOptions adjusts a certificate made by Issue, so tests can produce the
 // broken certificates that corporate networks hand out.
 type LeafOptions struct {
-	NotBefore, NotAfter time.Time // zero: valid from an hour ago for two days
+	NotBefore, NotAfter time.Time               // zero: valid from an hour ago for two days
+	SignatureAlgorithm  x509.SignatureAlgorithm // zero: the CA key's default
+	Key                 crypto.Signer           // the leaf's key; nil: a new P-256 key
 }
 
 // Issue returns a server certificate for the given DNS names and IP
@@ -67,9 +69,13 @@ func (ca *CA) Issue(names ...string) (tls.Certificate, error) {
 
 // IssueWith is Issue with options.
 func (ca *CA) IssueWith(o LeafOptions, names ...string) (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
+	key := o.Key
+	if key == nil {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			return tls.Certificate{}, err
+		}
+		key = k
 	}
 	if o.NotBefore.IsZero() {
 		o.NotBefore = time.Now().Add(-time.Hour)
@@ -84,6 +90,7 @@ func (ca *CA) IssueWith(o LeafOptions, names ...string) (tls.Certificate, error)
 		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
+		SignatureAlgorithm:    o.SignatureAlgorithm,
 	}
 	if len(names) > 0 {
 		tmpl.Subject = pkix.Name{CommonName: names[0]}
