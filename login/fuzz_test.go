@@ -59,7 +59,9 @@ func FuzzDecodeReply(f *testing.F) {
 			return
 		}
 		resp := &http.Response{StatusCode: status, Status: http.StatusText(status), Header: http.Header{"Content-Type": {ctype}}, Body: io.NopCloser(bytes.NewReader(body))}
-		var v struct{ IDToken string `json:"id_token"` }
+		var v struct {
+			IDToken string `json:"id_token"`
+		}
 		err := decodeReply(resp, "auth.corp.test/oauth/token", &v)
 		if err == nil {
 			return
