@@ -3,8 +3,9 @@
 # where only loopback exists. Nothing started in it (squid, the Codex CLI, the
 # binary under test) can send a packet off this machine, and no name lookup
 # leaves it:
-#   /etc/resolv.conf  nameserver 127.0.0.1, where nothing listens, so a DNS
-#                     lookup fails at once instead of reaching a real resolver;
+#   /etc/resolv.conf  nameserver 127.0.0.1, so a DNS lookup fails at once (a
+#                     refused packet, or NXDOMAIN from the suite's own
+#                     responder) instead of reaching a real resolver;
 #   /etc/hosts        localhost, plus "127.0.0.1 NAME" for every name in
 #                     $E2E_HOSTS (space separated; empty by default).
 # Both are bind mounts visible only inside the namespace. Needs root (as CI is);
@@ -41,6 +42,7 @@ kill_leftovers() {
 		[ "${p#/proc/}" = $$ ] && continue
 		[ "$p/ns/net" -ef /proc/$$/ns/net ] || continue
 		cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		[ -n "$cmd" ] || cmd="(exiting)"
 		printf 'sandbox.sh: killing leftover pid %s: %s\n' "${p#/proc/}" "$cmd" >&2
 		kill -KILL "${p#/proc/}" 2>/dev/null || true
 	done
@@ -52,6 +54,9 @@ trap 'kill -TERM $child 2>/dev/null' TERM INT HUP
 rc=0
 wait $child || rc=$?
 # wait returns early when a trapped signal arrives; wait for the child itself.
-while kill -0 $child 2>/dev/null; do wait $child || rc=$?; done
+while kill -0 $child 2>/dev/null; do
+	rc=0
+	wait $child || rc=$?
+done
 kill_leftovers
 exit $rc
