@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // e2eCase is one scenario of issue 3; each runs the real binary once (or
@@ -22,6 +23,25 @@ var e2eCases = []e2eCase{
 		r.Browser = e2eBrowser{w.squid.URL, w.squid.CA}
 		r.expectThroughSquid(t, w, w.squid.accessLog, func() { r.Run(t, w) })
 		r.wantSuccess(t, w)
+	}},
+	{"one_tls_connection_per_login", func(t *testing.T, w *e2eWorld) {
+		// The browser uses the other squid, so the plain squid's log holds
+		// only codex-login's tunnels: pre-flight, code exchange and API-key
+		// exchange must share one.
+		r := e2eNewRun(t, w)
+		r.Args = []string{"--ca", w.squid.CA, "--proxy", w.squid.URL}
+		r.Browser = e2eBrowser{w.squid.AuthURLWith(w.squid.User, w.squid.Password), w.squid.CA}
+		host := strings.TrimPrefix(r.Issuer, "https://")
+		before := w.squid.Count(t, w.squid.accessLog, "CONNECT", host)
+		r.Run(t, w)
+		r.wantSuccess(t, w)
+		n := 0
+		for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline) && n == 0; time.Sleep(50 * time.Millisecond) {
+			n = w.squid.Count(t, w.squid.accessLog, "CONNECT", host) - before // logged when the tunnel closes
+		}
+		if n != 1 {
+			t.Errorf("codex-login opened %d tunnels to %s through squid, want 1", n, host)
+		}
 	}},
 	{"no_ca_fails_before_browser", func(t *testing.T, w *e2eWorld) {
 		r := e2eNewRun(t, w)
@@ -112,7 +132,7 @@ var e2eCases = []e2eCase{
 		r.Env = map[string]string{"HTTPS_PROXY": w.squid.URL, "NO_PROXY": e2eSecondName}
 		r.Browser = e2eBrowser{w.squid.URL, w.squid.CA}
 		r.expectDirect(t, w, func() { r.Run(t, w) })
-		r.wantFailure(t, old, e2eSecondName)
+		r.wantFailure(t, old, e2eSecondName, "NO_PROXY")
 	}},
 	{"second_name_through_squid", func(t *testing.T, w *e2eWorld) {
 		// The same issuer name without NO_PROXY: the failure above was NO_PROXY's.
