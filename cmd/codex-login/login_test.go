@@ -171,6 +171,22 @@ func TestLoginThroughAuthenticatingProxy(t *testing.T) {
 	checkAuthFile(t, w.authPath(), w.issuerURL)
 }
 
+// An https:// proxy with Basic auth: TLS to the proxy (verified with the
+// same pool), then the inspected tunnel inside it.
+func TestLoginThroughHTTPSProxy(t *testing.T) {
+	w := newWorld(t, worldOptions{user: "dev", pw: "pw-9", httpsProxy: true})
+	w.env["HTTPS_PROXY"] = strings.Replace(w.proxy.URL().String(), "://", "://dev:pw-9@", 1)
+	code, _, stderr := w.login("--ca", w.caFile)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	checkAuthFile(t, w.authPath(), w.issuerURL)
+	if n := w.proxy.Connects(issuerHost); n != 1 {
+		t.Fatalf("%d tunnels, want 1", n)
+	}
+	w.assertNoSecrets(stderr, "pw-9")
+}
+
 // (e) Port 1455 held by something that ignores /cancel: 1457 is used, and
 // the issuer (which registers only 1455 and 1457) accepts it.
 func TestLoginFallsBackTo1457(t *testing.T) {

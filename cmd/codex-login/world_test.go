@@ -46,6 +46,7 @@ type worldOptions struct {
 	issuer       logintest.Options
 	user, pw     string // proxy Basic credentials it demands
 	defaultPorts bool
+	httpsProxy   bool // the proxy is reached over TLS (https://)
 }
 
 func newWorld(t *testing.T, o worldOptions) *world {
@@ -65,13 +66,14 @@ func newWorld(t *testing.T, o worldOptions) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	newProxy := func(user, pw string) *trusttest.Proxy {
+	newProxy := func(user, pw string, overTLS bool) *trusttest.Proxy {
 		p, err := trusttest.NewProxy(trusttest.ProxyOptions{
 			CA:            proxyCA,
 			Upstream:      map[string]string{issuerHost: srv.Addr},
 			UpstreamRoots: originCA.Pool(),
 			User:          user,
 			Password:      pw,
+			TLS:           overTLS,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -79,7 +81,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 		t.Cleanup(p.Close)
 		return p
 	}
-	w := &world{t: t, issuer: iss, server: srv, proxy: newProxy(o.user, o.pw), proxyCA: proxyCA, dir: t.TempDir(), defaultPorts: o.defaultPorts}
+	w := &world{t: t, issuer: iss, server: srv, proxy: newProxy(o.user, o.pw, o.httpsProxy), proxyCA: proxyCA, dir: t.TempDir(), defaultPorts: o.defaultPorts}
 	w.issuerURL = srv.URL(issuerHost)
 	iss.SetURL(w.issuerURL)
 	w.home = filepath.Join(w.dir, "codex")
@@ -88,7 +90,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	}
 	// The browser has its own route to the issuer, so the codex-login proxy
 	// counts only codex-login's tunnels.
-	browserProxy := newProxy("", "")
+	browserProxy := newProxy("", "", false)
 	w.browser = browserConfig{Proxy: browserProxy.URL().String(), CA: w.caFile, Marker: filepath.Join(w.dir, "browser-opened")}
 	w.env = map[string]string{
 		"HOME":        w.dir,

@@ -28,6 +28,7 @@ type ProxyOptions struct {
 	User          string            // with Password, non-empty: demand Basic auth (407, Proxy-Authenticate: Basic realm="corp")
 	Password      string
 	Refuse        bool // answer every CONNECT with 403 Forbidden
+	TLS           bool // an https:// proxy: clients reach it over TLS, with a certificate for 127.0.0.1 from CA
 }
 
 // Proxy is a TLS-inspecting HTTP proxy on loopback. It only tunnels
@@ -70,6 +71,14 @@ func NewProxy(o ProxyOptions) (*Proxy, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("trusttest: listen: %w", err)
+	}
+	if o.TLS {
+		cert, err := o.CA.Issue("127.0.0.1")
+		if err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("trusttest: proxy certificate: %w", err)
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	}
 	p := &Proxy{
 		o: o, ln: ln,
@@ -123,8 +132,13 @@ func NewProxy(o ProxyOptions) (*Proxy, error) {
 	return p, nil
 }
 
-// URL returns http://127.0.0.1:port, without credentials.
-func (p *Proxy) URL() *url.URL { return &url.URL{Scheme: "http", Host: p.ln.Addr().String()} }
+// URL returns http://127.0.0.1:port (https:// with TLS), without credentials.
+func (p *Proxy) URL() *url.URL {
+	if p.o.TLS {
+		return &url.URL{Scheme: "https", Host: p.ln.Addr().String()}
+	}
+	return &url.URL{Scheme: "http", Host: p.ln.Addr().String()}
+}
 
 // Connects returns how many CONNECT tunnels the proxy accepted for host
 // (a name without port).

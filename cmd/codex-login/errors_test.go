@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/codex-login/codex-login/config"
+	"github.com/codex-login/codex-login/login"
+	"github.com/codex-login/codex-login/trust"
+)
+
+// Every typed error reaches its own hint and exit code, through the
+// wrapping the layers add.
+func TestEveryErrorHasItsHint(t *testing.T) {
+	settings := &config.Settings{}
+	settings.Proxy = config.Value[string]{V: "http://dev:hunter22@proxy.corp.test:3128", Source: "HTTPS_PROXY", Set: true}
+	settings.NoProxy = config.Value[string]{V: ".corp.test", Source: "NO_PROXY", Set: true}
+	cases := []struct {
+		err  error
+		hint string
+		code int
+	}{
+		{usageError{errors.New("unknown flag: --x")}, "codex-login --help", exitUsage},
+		{login.ErrCancelled, "", exitUsage},
+		{&config.Error{File: "/etc/codex-login/config.toml", Line: 3, Key: "login.x", Msg: "unknown key"}, "edit /etc/codex-login/config.toml", exitFailure},
+		{&config.Error{Key: "--port", Msg: "not a port"}, "--help", exitUsage},
+		{&trust.FileError{Path: "leaf.pem", Source: "--ca", Reason: `"a" is a server certificate for a, not a CA`}, "root CA that issued it", exitFailure},
+		{&trust.FileError{Path: "x.pem", Source: "CODEX_CA_CERTIFICATE", Reason: trust.ReasonNoCert}, "CODEX_CA_CERTIFICATE", exitFailure},
+		{&trust.UntrustedError{Host: "auth.openai.com", Proxy: "http://proxy:8080", CA: "Zscaler Root CA"}, `get "Zscaler Root CA" from IT and run: codex-login --ca`, exitFailure},
+		{&trust.ExpiredError{Host: "h", Subject: "s", NotAfter: time.Now(), Now: time.Now()}, "check this computer's clock", exitFailure},
+		{&trust.ExpiredError{Host: "h", NotYetValid: true, Now: time.Now()}, "before the certificate of h becomes valid", exitFailure},
+		{&trust.HostnameError{Host: "auth.openai.com", Issuer: "Corp CA"}, "does not name it", exitFailure},
+		{&trust.WeakCertError{Host: "h", Subject: "s", Reason: "SHA-1"}, "SHA-256", exitFailure},
+		{&trust.TLSError{Host: "h", Err: errors.New("EOF")}, "--proxy", exitFailure},
+		{&trust.ProxyAuthError{Proxy: "http://proxy:3128", Schemes: []string{"Basic"}}, "--proxy http://USER:PASSWORD@PROXY:PORT", exitFailure},
+		{&trust.ProxyAuthError{Proxy: "http://dev:xxxxx@proxy:3128", Schemes: []string{"Basic"}, HadCredentials: true}, "(it comes from HTTPS_PROXY)", exitFailure},
+		{&trust.ProxyAuthError{Proxy: "http://proxy:3128", Schemes: []string{"NTLM", "Negotiate"}}, "wants NTLM or Negotiate", exitFailure},
+		{&trust.ProxyRefusedError{Proxy: "http://proxy:3128", Host: "auth.openai.com", Status: "403 Forbidden"}, "allow it", exitFailure},
+		{&trust.ProxyUnreachableError{Proxy: "http://proxy:3128", Err: errors.New("refused")}, "check the proxy address (it comes from HTTPS_PROXY)", exitFailure},
+		{&trust.ProxyURLError{Proxy: "http://x", Source: "--proxy", Reason: "is not a valid URL"}, "percent-encoded", exitFailure},
+		{&trust.DNSError{Host: "auth.corp.test", Bypassed: true, NoProxy: ".corp.test"}, "remove it from NO_PROXY (it comes from NO_PROXY)", exitFailure},
+		{&trust.DNSError{Host: "auth.openai.com"}, "needs a proxy", exitFailure},
+		{&trust.ConnectError{Host: "auth.openai.com", Err: errors.New("timeout")}, "needs a proxy", exitFailure},
+		{&login.HTMLError{Endpoint: "auth.openai.com/oauth/token", Status: 403, Title: "Blocked"}, "open https://auth.openai.com in a browser", exitFailure},
+		{&login.GatewayError{Endpoint: "auth.openai.com/.well-known/openid-configuration", Status: "503"}, "could not reach auth.openai.com", exitFailure},
+		{&login.DeniedError{Code: "access_denied", Description: "missing_codex_entitlement"}, "workspace admin", exitDenied},
+		{&login.DeniedError{Code: "access_denied"}, "approve the sign-in", exitDenied},
+		{&login.WorkspaceError{AccountID: "a", Allowed: []string{"b"}}, "allowed workspaces", exitDenied},
+		{&login.TokenError{Endpoint: "e", Status: 400, Code: "invalid_grant"}, "already used or has expired", exitFailure},
+		{&login.TokenError{Endpoint: "e", Status: 500}, "-v", exitFailure},
+		{&login.ResponseError{Endpoint: "e", Status: 200, Problem: "p"}, "--issuer", exitFailure},
+		{&login.PortBusyError{Ports: []int{1455, 1457}, Holder: "pid 7 (codex)"}, "stop pid 7 (codex)", exitFailure},
+		{&login.PortBusyError{Ports: []int{1455}}, "port 1455", exitFailure},
+		{&login.TimeoutError{After: time.Minute}, "raise --timeout", exitFailure},
+		{&login.IssuerError{Issuer: "http://x", Problem: "must use https"}, "https://", exitUsage},
+		{&login.MethodError{Setting: `forced_login_method = "api"`}, "--with-api-key", exitFailure},
+		{&login.MethodError{Setting: `cli_auth_credentials_store = "keyring"`}, `"file"`, exitFailure},
+		{&login.CallbackError{Problem: "has no authorization code"}, "again", exitFailure},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%T", tc.err), func(t *testing.T) {
+			var buf bytes.Buffer
+			code := report(&buf, &failure{err: fmt.Errorf("outer: %w", tc.err), settings: settings})
+			out := buf.String()
+			if code != tc.code {
+				t.Errorf("exit %d, want %d", code, tc.code)
+			}
+			if !strings.HasPrefix(out, "codex-login: error: ") {
+				t.Errorf("no error line:\n%s", out)
+			}
+			hints := strings.Count(out, "codex-login: hint: ")
+			if tc.hint == "" && hints != 0 || tc.hint != "" && (hints != 1 || !strings.Contains(out, tc.hint)) {
+				t.Errorf("want one hint containing %q:\n%s", tc.hint, out)
+			}
+			if strings.Contains(out, "hunter22") {
+				t.Errorf("the proxy password was printed:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestUnknownErrorStillGetsAHint(t *testing.T) {
+	var buf bytes.Buffer
+	if code := report(&buf, errors.New("something odd")); code != exitFailure || !strings.Contains(buf.String(), "hint: run again with -v") {
+		t.Fatalf("exit %d:\n%s", code, buf.String())
+	}
+}
+
+// The last guard: a message that somehow holds the proxy password prints
+// it redacted.
+func TestReportRedactsProxyPassword(t *testing.T) {
+	s := &config.Settings{}
+	s.Proxy = config.Value[string]{V: "http://dev:p%40ss%3Aword@proxy:3128", Source: "--proxy", Set: true}
+	var buf bytes.Buffer
+	report(&buf, &failure{err: errors.New(`dial "http://dev:p%40ss%3Aword@proxy:3128" and p@ss:word`), settings: s})
+	if out := buf.String(); strings.Contains(out, "p@ss:word") || strings.Contains(out, "p%40ss%3Aword") || !strings.Contains(out, "xxxxx") {
+		t.Fatalf("password not redacted:\n%s", out)
+	}
+}
