@@ -36,13 +36,13 @@ func goldenIDToken(t *testing.T) string {
 func TestAuthFileGolden(t *testing.T) {
 	key := "sk-proj-key"
 	now := time.Date(2026, 11, 22, 13, 41, 38, 806162202, time.FixedZone("CET", 3600))
-	f, err := newAuthFile(tokenSet{IDToken: "ID", AccessToken: "AT", RefreshToken: "RT"}, &key,
+	_, err := newAuthFile(tokenSet{IDToken: "ID", AccessToken: "AT", RefreshToken: "RT"}, &key,
 		Provenance{Issuer: "https://auth.openai.com", ClientID: "app_EMoamEEZ73f0CkXaXp7hrann"}, "OWNER", now)
 	if err == nil {
 		t.Fatal("an id_token that is not a JWT was accepted")
 	}
 	id := goldenIDToken(t)
-	f, err = newAuthFile(tokenSet{IDToken: id, AccessToken: "AT", RefreshToken: "RT"}, &key,
+	f, err := newAuthFile(tokenSet{IDToken: id, AccessToken: "AT", RefreshToken: "RT"}, &key,
 		Provenance{Issuer: "https://auth.openai.com", ClientID: "app_EMoamEEZ73f0CkXaXp7hrann"}, "OWNER", now)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,7 @@
 # machine (it installs what it needs). The README's test command; .ci/run
 # calls it.
 #
-#   1. gofmt, go vet, and cross-builds for linux, darwin and windows;
+#   1. gofmt, go vet, staticcheck and cross-builds for linux, darwin and windows;
 #   2. go test -race ./...  (hermetic: loopback only, in-process proxy);
 #   3. the end-to-end suite against real squid ssl-bump and the real Codex
 #      CLI, in a network namespace of its own (testdata/e2e/run.sh).
@@ -13,13 +13,15 @@ export PATH=/usr/local/go/bin:$PATH
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "gofmt, go vet, cross-builds"
+step "gofmt, go vet, staticcheck, cross-builds"
 unformatted=$(gofmt -l . | grep -v '^testdata/' || true)
 if [ -n "$unformatted" ]; then
 	echo "gofmt would change: $unformatted" >&2
 	exit 1
 fi
 go vet ./...
+go vet -tags e2e ./cmd/codex-login
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 for os in linux darwin windows; do
 	GOOS=$os GOARCH=amd64 go build -o /dev/null ./cmd/codex-login
 	GOOS=$os GOARCH=amd64 go vet ./... >/dev/null

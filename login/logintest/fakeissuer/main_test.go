@@ -26,7 +26,7 @@ func build(t *testing.T) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Skip("no go command on PATH")
 	}
 	bin := filepath.Join(t.TempDir(), "fakeissuer")
 	if runtime.GOOS == "windows" {
