@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,12 +25,13 @@ import (
 // env is a fake issuer on 127.0.0.1 over TLS, reached directly by a client
 // that trusts only the test CA.
 type env struct {
-	issuer *logintest.Issuer
-	server *logintest.Server // what codex-login talks to
-	front  *logintest.Server // the same issuer, for the browser only
-	client *http.Client
-	home   string
-	url    string
+	issuer   *logintest.Issuer
+	server   *logintest.Server // what codex-login talks to
+	front    *logintest.Server // the same issuer, for the browser only
+	browsers sync.WaitGroup    // scripted browsers still running
+	client   *http.Client
+	home     string
+	url      string
 }
 
 func newEnv(t testing.TB, o logintest.Options) *env {
@@ -61,6 +63,7 @@ func newEnv(t testing.TB, o logintest.Options) *env {
 func (e *env) options(t testing.TB) login.Options {
 	browser := e.browserClient(false)
 	t.Cleanup(browser.CloseIdleConnections)
+	t.Cleanup(e.browsers.Wait) // a browser may still be reading its last page
 	return login.Options{
 		Client:   e.client,
 		Issuer:   e.url,
@@ -69,7 +72,9 @@ func (e *env) options(t testing.TB) login.Options {
 		Ports:    []int{freePort(t)},
 		Timeout:  20 * time.Second,
 		Browse: func(u string) {
+			e.browsers.Add(1)
 			go func() {
+				defer e.browsers.Done()
 				if _, err := logintest.Browse(browser, u); err != nil {
 					t.Logf("browser: %v", err)
 				}

@@ -92,6 +92,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	// counts only codex-login's tunnels.
 	browserProxy := newProxy("", "", false)
 	w.browser = browserConfig{Proxy: browserProxy.URL().String(), CA: w.caFile, Marker: filepath.Join(w.dir, "browser-opened")}
+	t.Cleanup(w.waitBrowser) // runs before the temporary directory is removed
 	w.env = map[string]string{
 		"HOME":        w.dir,
 		"CODEX_HOME":  w.home,
@@ -147,6 +148,15 @@ func (w *world) assertUnchanged(old []byte) {
 	}
 }
 
+// waitBrowser waits for a browser that was started to finish writing.
+func (w *world) waitBrowser() {
+	for deadline := time.Now().Add(10 * time.Second); w.browserOpened() && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(w.browser.Marker + ".done"); err == nil {
+			return
+		}
+	}
+}
+
 func (w *world) browserOpened() bool {
 	_, err := os.Stat(w.browser.Marker)
 	return err == nil
@@ -190,6 +200,7 @@ func TestHelperBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(cfg.Marker, []byte("opened"), 0o600)
+	defer os.WriteFile(cfg.Marker+".done", nil, 0o600) // the last write: the test may clean up after it
 	pem, err := os.ReadFile(cfg.CA)
 	if err != nil {
 		t.Fatal(err)
