@@ -126,6 +126,10 @@ func (o *Options) finish(ctx context.Context, code, redirect, verifier string) (
 		return nil, err
 	}
 	if err := checkWorkspace(claims.AccountID, o.WorkspaceIDs); err != nil {
+		// Nothing is saved; do not leave a live refresh token behind either.
+		if rerr := revoke(ctx, o.Client, o.Issuer, o.ClientID, tokens.RefreshToken); rerr != nil {
+			o.Logf("the refused account's refresh token was not revoked: %v", rerr)
+		}
 		return nil, err
 	}
 	var apiKey *string

@@ -380,3 +380,20 @@ func waitListening(t *testing.T, port int) {
 	}
 	t.Fatalf("nothing listens on %d", port)
 }
+
+// The API key is best effort: when the exchange fails the login still
+// succeeds, with OPENAI_API_KEY null.
+func TestRunWithoutAPIKey(t *testing.T) {
+	e := newEnv(t, logintest.Options{APIKeyFailure: true})
+	res, err := login.Run(context.Background(), e.options(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(e.home, "auth.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.APIKey || !strings.Contains(string(data), `"OPENAI_API_KEY": null,`) {
+		t.Fatalf("api key %v; file:\n%s", res.APIKey, data)
+	}
+}
