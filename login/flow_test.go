@@ -127,8 +127,10 @@ func (e *env) assertUnchanged(t *testing.T, old []byte) {
 	if !bytes.Equal(got, old) {
 		t.Fatalf("a failed login changed auth.json:\n%s", got)
 	}
-	if revoked := e.issuer.Revoked(); len(revoked) != 0 {
-		t.Fatalf("a failed login revoked %d tokens", len(revoked))
+	for _, tok := range e.issuer.Revoked() {
+		if tok == "rt_old" {
+			t.Fatal("a failed login revoked the refresh token of the file it kept")
+		}
 	}
 }
 
@@ -182,6 +184,11 @@ func TestRunFailuresLeaveAuthFileUntouched(t *testing.T) {
 			var d *login.DeniedError
 			return errors.As(err, &d)
 		}},
+		{"workspace checked by codex-login", logintest.Options{IgnoreWorkspace: true}, func(o *login.Options, _ *env) { o.WorkspaceIDs = []string{"other"} }, func(err error) bool {
+			var w *login.WorkspaceError
+			return errors.As(err, &w) && w.AccountID == "acct-corp-test"
+		}},
+		// (The refused account's fresh refresh token is revoked: see TestRunRevokesRefusedAccount.)
 		{"timeout", logintest.Options{}, func(o *login.Options, _ *env) { o.Timeout = 500 * time.Millisecond; o.Browse = func(string) {} }, func(err error) bool {
 			var te *login.TimeoutError
 			return errors.As(err, &te) && te.After == 500*time.Millisecond
@@ -395,5 +402,20 @@ func TestRunWithoutAPIKey(t *testing.T) {
 	}
 	if res.APIKey || !strings.Contains(string(data), `"OPENAI_API_KEY": null,`) {
 		t.Fatalf("api key %v; file:\n%s", res.APIKey, data)
+	}
+}
+
+func TestRunRevokesRefusedAccount(t *testing.T) {
+	e := newEnv(t, logintest.Options{IgnoreWorkspace: true})
+	o := e.options(t)
+	o.WorkspaceIDs = []string{"other"}
+	if _, err := login.Run(context.Background(), o); err == nil {
+		t.Fatal("an account outside the forced workspace was saved")
+	}
+	if got := e.issuer.Revoked(); len(got) != 1 || !strings.HasPrefix(got[0], "rt_") {
+		t.Fatalf("revoked %v, want the refused account's new refresh token", got)
+	}
+	if _, err := os.Stat(filepath.Join(e.home, "auth.json")); err == nil {
+		t.Fatal("auth.json was written")
 	}
 }

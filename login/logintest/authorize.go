@@ -42,7 +42,7 @@ func (i *Issuer) authorize(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	if q.Has("allowed_workspace_id") && !workspaceAllowed(q.Get("allowed_workspace_id"), i.o.AccountID) {
+	if q.Has("allowed_workspace_id") && !i.o.IgnoreWorkspace && !workspaceAllowed(q.Get("allowed_workspace_id"), i.o.AccountID) {
 		redirectBack(w, r, redirect, url.Values{
 			"error":             {"access_denied"},
 			"error_description": {"your account is not a member of the workspace this client requires"},

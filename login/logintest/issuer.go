@@ -42,6 +42,9 @@ type Options struct {
 	// AllowAnyPort accepts a redirect_uri on any loopback port; by default
 	// only 1455 and 1457 are registered, as at OpenAI.
 	AllowAnyPort bool
+	// IgnoreWorkspace makes authorize let any account through whatever
+	// allowed_workspace_id says, so that the client's own check is tested.
+	IgnoreWorkspace bool
 	// DeviceInterval is the polling interval the user code endpoint
 	// returns, a string of seconds as OpenAI sends it; default "5".
 	DeviceInterval string
