@@ -24,7 +24,7 @@ import (
 type ProxyOptions struct {
 	CA            *CA               // the inspection CA that forges a leaf per host (SNI, else CONNECT host)
 	Upstream      map[string]string // CONNECT host (name without port) → loopback "127.0.0.1:port" it really dials
-	UpstreamRoots *x509.CertPool    // what the proxy trusts upstream; nil trusts nothing (never InsecureSkipVerify)
+	UpstreamRoots *x509.CertPool    // what the proxy trusts upstream; nil trusts nothing (verification is never skipped)
 	User          string            // with Password, non-empty: demand Basic auth (407, Proxy-Authenticate: Basic realm="corp")
 	Password      string
 	Refuse        bool // answer every CONNECT with 403 Forbidden
