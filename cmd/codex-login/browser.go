@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/url"
+	"os"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -27,7 +28,7 @@ func (o opener) browse(authURL string) {
 	if o.getenv("SSH_CONNECTION") != "" || o.getenv("SSH_TTY") != "" {
 		port := callbackPort(authURL)
 		o.ui.printf("This is an SSH session: the browser must reach 127.0.0.1:%s on this machine.\n"+
-			"On the computer with the browser, first run: ssh -L %s:127.0.0.1:%s <this host>\n\n", port, port, port)
+			"On the computer with the browser, first run: ssh -L %s:127.0.0.1:%s %s\n\n", port, port, port, o.sshTarget())
 	}
 	if !o.open {
 		return
@@ -105,4 +106,16 @@ func callbackPort(authURL string) string {
 		return "1455"
 	}
 	return r.Port()
+}
+
+// sshTarget is user@host for this machine, as well as it can be known.
+func (o opener) sshTarget() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "THIS-HOST"
+	}
+	if user := o.getenv("USER"); user != "" {
+		return user + "@" + host
+	}
+	return host
 }
