@@ -133,7 +133,7 @@ func loadSettings(cmd *cobra.Command, e env, f *loginFlags) (*config.Settings, e
 	return config.Load(config.Inputs{
 		Env:        e.getenv,
 		Home:       home,
-		SystemFile: config.SystemFile(),
+		SystemFile: e.systemFile,
 		Defaults:   defaultsTOML,
 		ConfigFile: f.configFile,
 		Flags:      f.configFlags(cmd),

@@ -264,3 +264,21 @@ func TestLoginBadInputIsAUsageOrConfigError(t *testing.T) {
 	}
 	w.assertUnchanged(old)
 }
+
+// The machine-wide file (IT's) sits below the user's own settings: its
+// proxy is used, and --proxy overrides it.
+func TestLoginSystemConfigFile(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	delete(w.env, "HTTPS_PROXY")
+	sys := fmt.Sprintf("[login]\nproxy = %q\nca_certificate = %q\n", w.proxy.URL().String(), w.caFile)
+	if err := os.WriteFile(filepath.Join(w.dir, "system-config.toml"), []byte(sys), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := w.login("-v"); code != 0 || !strings.Contains(stderr, "system-config.toml") {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	code, _, stderr := w.login("--proxy", "http://127.0.0.1:1")
+	if code != exitFailure || !strings.Contains(stderr, "127.0.0.1:1") {
+		t.Fatalf("--proxy did not override the system file: exit %d\n%s", code, stderr)
+	}
+}

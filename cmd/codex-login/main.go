@@ -10,11 +10,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/codex-login/codex-login/config"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], env{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr})
+	code := run(ctx, os.Args[1:], env{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, systemFile: config.SystemFile()})
 	stop()
 	os.Exit(code)
 }
@@ -22,9 +24,10 @@ func main() {
 // env is everything the command takes from the process, so tests can run
 // it in-process with their own environment.
 type env struct {
-	getenv func(string) string
-	stdout io.Writer
-	stderr io.Writer
+	getenv     func(string) string
+	stdout     io.Writer
+	stderr     io.Writer
+	systemFile string // the machine-wide config file (config.SystemFile())
 }
 
 // run executes the command line and returns the exit code.

@@ -122,7 +122,8 @@ func (w *world) login(args ...string) (code int, stdout, stderr string) {
 		base = append(base, "--port", fmt.Sprint(freePort(w.t)))
 	}
 	getenv := func(k string) string { return w.env[k] }
-	code = run(context.Background(), append(base, args...), env{getenv: getenv, stdout: &out, stderr: &errOut})
+	e := env{getenv: getenv, stdout: &out, stderr: &errOut, systemFile: filepath.Join(w.dir, "system-config.toml")}
+	code = run(context.Background(), append(base, args...), e)
 	w.t.Logf("codex-login %s → %d\n%s", strings.Join(args, " "), code, errOut.String())
 	return code, out.String(), errOut.String()
 }
