@@ -113,7 +113,7 @@ func explain(err error, s *config.Settings) (string, int) {
 		return fmt.Sprintf("check the proxy address%s, or unset it if this network needs no proxy", sourceOf(s, "proxy")), exitFailure
 	case errors.As(err, &dnsErr):
 		if dnsErr.Bypassed {
-			return fmt.Sprintf("%s matched NO_PROXY (%s), so it was contacted directly; remove it from NO_PROXY%s so it goes through the proxy", dnsErr.Host, dnsErr.NoProxy, sourceOf(s, "no_proxy")), exitFailure
+			return fmt.Sprintf("%s matches the no-proxy list %q%s, so it was contacted directly; remove it from that list so it goes through the proxy", dnsErr.Host, dnsErr.NoProxy, sourceOf(s, "no_proxy")), exitFailure
 		}
 		return "this network probably needs a proxy: run with --proxy http://PROXY:PORT or set HTTPS_PROXY", exitFailure
 	case errors.As(err, &connErr):

@@ -42,7 +42,7 @@ func TestEveryErrorHasItsHint(t *testing.T) {
 		{&trust.ProxyRefusedError{Proxy: "http://proxy:3128", Host: "auth.openai.com", Status: "403 Forbidden"}, "allow it", exitFailure},
 		{&trust.ProxyUnreachableError{Proxy: "http://proxy:3128", Err: errors.New("refused")}, "check the proxy address (it comes from HTTPS_PROXY)", exitFailure},
 		{&trust.ProxyURLError{Proxy: "http://x", Source: "--proxy", Reason: "is not a valid URL"}, "percent-encoded", exitFailure},
-		{&trust.DNSError{Host: "auth.corp.test", Bypassed: true, NoProxy: ".corp.test"}, "remove it from NO_PROXY (it comes from NO_PROXY)", exitFailure},
+		{&trust.DNSError{Host: "auth.corp.test", Bypassed: true, NoProxy: ".corp.test"}, `no-proxy list ".corp.test" (it comes from NO_PROXY), so it was contacted directly; remove it from that list`, exitFailure},
 		{&trust.DNSError{Host: "auth.openai.com"}, "needs a proxy", exitFailure},
 		{&trust.ConnectError{Host: "auth.openai.com", Err: errors.New("timeout")}, "needs a proxy", exitFailure},
 		{&login.HTMLError{Endpoint: "auth.openai.com/oauth/token", Status: 403, Title: "Blocked"}, "open https://auth.openai.com in a browser", exitFailure},
