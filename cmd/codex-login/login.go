@@ -156,7 +156,14 @@ func newClient(ui *ui, s *config.Settings) (*trust.Client, error) {
 	for _, w := range pool.Warnings() {
 		ui.warn(w)
 	}
-	ui.logf("trusting %d system root certificates and %d configured ones", pool.SystemCount(), len(pool.Configured()))
+	switch n := pool.SystemCount(); {
+	case !s.UseSystemRoots.V:
+		ui.logf("trusting only the %d configured certificates (use_system_roots = false, from %s)", len(pool.Configured()), s.UseSystemRoots.Source)
+	case n < 0: // macOS and Windows: the OS verifies, and cannot list its roots
+		ui.logf("trusting the system's root certificates and %d configured ones", len(pool.Configured()))
+	default:
+		ui.logf("trusting %d system root certificates and %d configured ones", n, len(pool.Configured()))
+	}
 	for _, c := range pool.Configured() {
 		ui.logf("  %q from %s", c.Subject.CommonName, c.Source)
 	}
