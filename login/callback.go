@@ -20,12 +20,12 @@ type callback struct {
 	state    string
 	complete func(code string) error // exchange and save; called at most once
 
-	srv      *http.Server
-	result   chan error // the first outcome: nil for success
-	claimed  atomic.Bool
-	once     sync.Once
-	success  chan struct{} // closed when /success has been served
-	shownOne sync.Once
+	srv         *http.Server
+	result      chan error // the first outcome: nil for success
+	claimed     atomic.Bool
+	finishOnce  sync.Once
+	success     chan struct{} // closed when /success has been served
+	successOnce sync.Once
 }
 
 func newCallback(port int, state string, complete func(string) error) *callback {
@@ -51,7 +51,7 @@ func (c *callback) serve(ln net.Listener) { _ = c.srv.Serve(ln) }
 
 // finish records the outcome of the login; only the first one counts.
 func (c *callback) finish(err error) {
-	c.once.Do(func() { c.result <- err })
+	c.finishOnce.Do(func() { c.result <- err })
 }
 
 // close waits up to grace for /success to be shown, then stops the server,
@@ -82,7 +82,7 @@ func (c *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.handleCallback(w, r)
 	case "/success":
 		showPage(w, http.StatusOK, "Signed in to Codex", "You can close this tab and go back to the terminal.")
-		c.shownOne.Do(func() { close(c.success) })
+		c.successOnce.Do(func() { close(c.success) })
 	case "/cancel":
 		c.finish(ErrCancelled)
 		showPage(w, http.StatusOK, "Login cancelled", "The codex-login waiting here has stopped.")

@@ -153,6 +153,7 @@ func (e *IssuerError) Error() string { return fmt.Sprintf("issuer %s %s", e.Issu
 
 // MethodError means the Codex configuration forbids what codex-login does.
 type MethodError struct {
+	Key     string // forced_login_method or cli_auth_credentials_store
 	Setting string // e.g. forced_login_method = "api"
 	Problem string
 }

@@ -225,11 +225,11 @@ func (o *Options) setDefaults() error {
 	switch o.ForcedLoginMethod {
 	case "", "chatgpt":
 	default:
-		return &MethodError{Setting: fmt.Sprintf("forced_login_method = %q", o.ForcedLoginMethod),
+		return &MethodError{Key: "forced_login_method", Setting: fmt.Sprintf("forced_login_method = %q", o.ForcedLoginMethod),
 			Problem: "in Codex's config.toml requires an API-key login, and codex-login signs in with ChatGPT"}
 	}
 	if o.CredentialsStore == "keyring" {
-		return &MethodError{Setting: `cli_auth_credentials_store = "keyring"`,
+		return &MethodError{Key: "cli_auth_credentials_store", Setting: `cli_auth_credentials_store = "keyring"`,
 			Problem: "in Codex's config.toml asks for the OS keyring, which this version of codex-login does not write"}
 	}
 	if len(o.Ports) == 0 {

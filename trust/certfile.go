@@ -20,6 +20,7 @@ type FileError struct {
 	Path, Source string
 	Dir          bool   // Path is a directory
 	Reason       string // "no certificate in it", `"CN" is a server certificate for host.example, not a CA`, ...
+	NotCA        bool   // it holds a server (or client) certificate where a CA was expected
 	Err          error  // underlying fs or parse error, when any
 }
 
@@ -58,11 +59,13 @@ func (p *Pool) addLocation(l Location) error {
 		}
 	}
 	certs, reason, err := parseCertFile(data)
+	notCA := false
 	if reason == "" {
 		reason = checkCAs(certs)
+		notCA = reason != ""
 	}
 	if reason != "" {
-		return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Reason: reason, Err: err}, nil)
+		return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Reason: reason, NotCA: notCA, Err: err}, nil)
 	}
 	p.addAll(l, l.Path, certs)
 	return nil
@@ -89,14 +92,16 @@ func (p *Pool) addDir(l Location) error {
 		if strings.HasPrefix(reason, ReasonNoCert) {
 			continue
 		}
+		notCA := false
 		if reason == "" {
 			reason = checkCAs(certs)
+			notCA = reason != ""
 		}
 		if reason != "" && l.Optional {
 			continue // a system-style directory also holds server certificates and CRLs
 		}
 		if reason != "" {
-			return &FileError{Path: path, Source: l.Source, Reason: reason, Err: err}
+			return &FileError{Path: path, Source: l.Source, Reason: reason, NotCA: notCA, Err: err}
 		}
 		found = true
 		p.addAll(l, path, certs)

@@ -93,6 +93,9 @@ func TestNewPoolLocations(t *testing.T) {
 				if !strings.HasPrefix(fe.Reason, tt.reason) || tt.notExist != errors.Is(err, fs.ErrNotExist) {
 					t.Errorf("Reason = %q, err = %v; want reason %q, not-exist %v", fe.Reason, err, tt.reason, tt.notExist)
 				}
+				if want := strings.Contains(tt.reason, "server certificate"); fe.NotCA != want {
+					t.Errorf("NotCA = %v, want %v", fe.NotCA, want)
+				}
 				if msg := err.Error(); !strings.Contains(msg, dir) || !strings.Contains(msg, "(from --ca)") || !strings.HasPrefix(msg, "read CA ") {
 					t.Errorf("Error() = %q, want the path and the source", msg)
 				}

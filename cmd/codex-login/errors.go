@@ -27,7 +27,7 @@ type failure struct {
 func (f *failure) Error() string { return f.err.Error() }
 func (f *failure) Unwrap() error { return f.err }
 
-func withContext(err error, s *config.Settings, _ *trust.Client) error {
+func withContext(err error, s *config.Settings) error {
 	return &failure{err: err, settings: s}
 }
 
@@ -88,7 +88,7 @@ func explain(err error, s *config.Settings) (string, int) {
 	case errors.As(err, &cfgErr):
 		return fmt.Sprintf("edit %s; the [login] keys are ca_certificate, use_system_roots, proxy, no_proxy, issuer, client_id, callback_port, open_browser, timeout", cfgErr.File), exitFailure
 	case errors.As(err, &fileErr):
-		if strings.Contains(fileErr.Reason, "not a CA") {
+		if fileErr.NotCA {
 			return "that is a server's own certificate; pass the root CA that issued it (ask IT for the corporate root certificate)", exitFailure
 		}
 		return fmt.Sprintf("fix or remove the path given by %s; it must name a PEM or DER certificate file", fileErr.Source), exitFailure
@@ -151,7 +151,7 @@ func explain(err error, s *config.Settings) (string, int) {
 	case errors.As(err, &issuerErr):
 		return "use an https:// issuer URL", exitUsage
 	case errors.As(err, &method):
-		if strings.HasPrefix(method.Setting, "forced_login_method") {
+		if method.Key == "forced_login_method" {
 			return "sign in with an API key instead: codex login --with-api-key", exitFailure
 		}
 		return `set cli_auth_credentials_store = "file" in Codex's config.toml, or sign in with codex login`, exitFailure

@@ -28,7 +28,7 @@ func TestEveryErrorHasItsHint(t *testing.T) {
 		{login.ErrCancelled, "", exitUsage},
 		{&config.Error{File: "/etc/codex-login/config.toml", Line: 3, Key: "login.x", Msg: "unknown key"}, "edit /etc/codex-login/config.toml", exitFailure},
 		{&config.Error{Key: "--port", Msg: "not a port"}, "--help", exitUsage},
-		{&trust.FileError{Path: "leaf.pem", Source: "--ca", Reason: `"a" is a server certificate for a, not a CA`}, "root CA that issued it", exitFailure},
+		{&trust.FileError{Path: "leaf.pem", Source: "--ca", Reason: `"a" is a server certificate for a, not a CA`, NotCA: true}, "root CA that issued it", exitFailure},
 		{&trust.FileError{Path: "x.pem", Source: "CODEX_CA_CERTIFICATE", Reason: trust.ReasonNoCert}, "CODEX_CA_CERTIFICATE", exitFailure},
 		{&trust.UntrustedError{Host: "auth.openai.com", Proxy: "http://proxy:8080", CA: "Zscaler Root CA"}, `get "Zscaler Root CA" from IT and run: codex-login --ca`, exitFailure},
 		{&trust.ExpiredError{Host: "h", Subject: "s", NotAfter: time.Now(), Now: time.Now()}, "check this computer's clock", exitFailure},
@@ -57,8 +57,8 @@ func TestEveryErrorHasItsHint(t *testing.T) {
 		{&login.PortBusyError{Ports: []int{1455}}, "port 1455", exitFailure},
 		{&login.TimeoutError{After: time.Minute}, "raise --timeout", exitFailure},
 		{&login.IssuerError{Issuer: "http://x", Problem: "must use https"}, "https://", exitUsage},
-		{&login.MethodError{Setting: `forced_login_method = "api"`}, "--with-api-key", exitFailure},
-		{&login.MethodError{Setting: `cli_auth_credentials_store = "keyring"`}, `"file"`, exitFailure},
+		{&login.MethodError{Key: "forced_login_method", Setting: `forced_login_method = "api"`}, "--with-api-key", exitFailure},
+		{&login.MethodError{Key: "cli_auth_credentials_store", Setting: `cli_auth_credentials_store = "keyring"`}, `"file"`, exitFailure},
 		{&login.CallbackError{Problem: "has no authorization code"}, "again", exitFailure},
 	}
 	for _, tc := range cases {

@@ -100,7 +100,7 @@ func runLogin(cmd *cobra.Command, e env, f *loginFlags) error {
 	ui.secrets = proxySecrets(settings.Proxy.V)
 	client, err := newClient(ui, settings)
 	if err != nil {
-		return err
+		return withContext(err, settings)
 	}
 	res, err := login.Run(cmd.Context(), login.Options{
 		Client:            client.HTTP,
@@ -116,7 +116,7 @@ func runLogin(cmd *cobra.Command, e env, f *loginFlags) error {
 		Logf:              ui.logf,
 	})
 	if err != nil {
-		return withContext(err, settings, client)
+		return withContext(err, settings)
 	}
 	if f.json {
 		return json.NewEncoder(e.stdout).Encode(resultJSON(res))

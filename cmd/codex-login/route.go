@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"net/url"
 
 	"github.com/codex-login/codex-login/config"
@@ -16,8 +17,11 @@ func describeRoute(c *trust.Client, s *config.Settings) string {
 	if p := c.ProxyFor(u); p != nil {
 		return "through proxy " + p.Redacted() + " (" + s.Proxy.Source + ")"
 	}
+	if ip := net.ParseIP(u.Hostname()); (ip != nil && ip.IsLoopback()) || u.Hostname() == "localhost" {
+		return "direct (" + u.Hostname() + " is this machine)"
+	}
 	if s.Proxy.V != "" {
-		return "direct: " + u.Hostname() + " matches NO_PROXY (" + s.NoProxy.Source + ")"
+		return "direct: " + u.Hostname() + " matches the no-proxy list (" + s.NoProxy.Source + ")"
 	}
 	return "direct (no proxy configured)"
 }

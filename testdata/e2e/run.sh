@@ -45,27 +45,15 @@ echo "e2e: build $(since "$t1")"
 
 t2=$(now)
 # The test binary runs where `go test` would run it: in its package directory.
-# Its output goes to a file that tail streams; a TERM or INT to this script is
-# passed on to sandbox.sh, which passes it on and then kills, by PID, whatever
+# Its output is shown and kept for the summary. A Ctrl-C reaches the whole
+# foreground group: sandbox.sh passes it on and then kills, by PID, whatever
 # the tests left running.
+rc=0
 (
 	cd "$ROOT/cmd/codex-login"
 	exec env TMPDIR="$WORK/tmp" CODEX_LOGIN_BIN="$WORK/codex-login" CODEX_BIN="$CODEX" E2E_SCRIPTS="$E2E" E2E_HOSTS=auth.corp.test \
 		bash "$E2E/sandbox.sh" "$WORK/e2e.test" -test.run '^TestE2E$' -test.v -test.count=1 -test.timeout=12m "$@"
-) >"$WORK/e2e.log" 2>&1 </dev/null &
-suite=$!
-trap 'kill -TERM $suite 2>/dev/null' TERM INT HUP
-tail -n +1 -f --pid=$suite "$WORK/e2e.log" &
-streamer=$!
-rc=0
-wait $suite || rc=$?
-# wait returns early when a trapped signal arrives: then wait again.
-while kill -0 $suite 2>/dev/null; do
-	rc=0
-	wait $suite || rc=$?
-done
-wait $streamer || true
-trap - TERM INT HUP
+) </dev/null 2>&1 | tee "$WORK/e2e.log" || rc=${PIPESTATUS[0]}
 echo "e2e: tests $(since "$t2"), total $(since "$t0")"
 
 # Per-case times, then the one-line summary: only the innermost tests count
