@@ -26,7 +26,7 @@ func TestCAUnion(t *testing.T) {
 	in := Inputs{
 		Home:       home,
 		SystemFile: system,
-		Defaults:   []byte("[login]\nca_certificate = '~/built-in.pem'\n"),
+		BuiltIn:    []byte("[login]\nca_certificate = '~/built-in.pem'\n"),
 		ConfigFile: extra,
 		Env: envMap(map[string]string{
 			"CODEX_CA_CERTIFICATE": "~/env.pem",
@@ -65,10 +65,10 @@ func TestCADuplicates(t *testing.T) {
 	home := t.TempDir()
 	pem := filepath.Join(home, "corp.pem")
 	s := load(t, Inputs{
-		Home:     home,
-		Defaults: []byte("[login]\nca_certificate = ['~/corp.pem', '~/corp.pem']\n"),
-		Env:      envMap(map[string]string{"SSL_CERT_FILE": pem}),
-		Flags:    Flags{CA: []string{pem}},
+		Home:    home,
+		BuiltIn: []byte("[login]\nca_certificate = ['~/corp.pem', '~/corp.pem']\n"),
+		Env:     envMap(map[string]string{"SSL_CERT_FILE": pem}),
+		Flags:   Flags{CA: []string{pem}},
 	})
 	want := []CAFile{{Path: pem, Source: "built-in defaults: [login] ca_certificate"}}
 	if !reflect.DeepEqual(s.CA, want) {

@@ -92,7 +92,7 @@ timeout = "5m30s"
 func TestCodexConfig(t *testing.T) {
 	home := t.TempDir()
 	path := writeFile(t, filepath.Join(home, ".codex", "config.toml"), codexConfig)
-	s := load(t, Inputs{Home: home, Env: envMap(nil)})
+	s := load(t, Inputs{Home: home, Env: envMap(nil), Fallback: fallback})
 
 	ls := path + ": [login] ca_certificate"
 	wantCA := []CAFile{
@@ -122,8 +122,8 @@ func TestCodexConfig(t *testing.T) {
 			t.Errorf("%s = %#v from %q, want %#v from %q", c.name, c.got, c.source, c.want, path)
 		}
 	}
-	if s.Issuer.Set || s.Issuer.V != "https://auth.openai.com" || s.ClientID.Set {
-		t.Errorf("Issuer = %+v, ClientID = %+v, want defaults", s.Issuer, s.ClientID)
+	if s.Issuer.Set || s.Issuer.V != fallback.Issuer || s.ClientID.Set || s.ClientID.V != fallback.ClientID {
+		t.Errorf("Issuer = %+v, ClientID = %+v, want the fallback values", s.Issuer, s.ClientID)
 	}
 	if !reflect.DeepEqual(s.Files, []string{path}) {
 		t.Errorf("Files = %q, want [%s]", s.Files, path)
@@ -137,7 +137,7 @@ func TestCodexConfigWithoutLogin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := defaults()
+	want := defaults(fallback)
 	want.CodexHome, want.CodexHomeSource, want.Files = s.CodexHome, s.CodexHomeSource, s.Files
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("settings = %+v, want defaults", s)

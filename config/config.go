@@ -1,9 +1,11 @@
 // Package config gathers codex-login's settings from their sources: the
 // defaults embedded at build time, the system file, $CODEX_HOME/config.toml,
-// --config FILE, the environment and the command line, lowest precedence
-// first. Every value remembers where it came from, so that errors and
-// `config show` can name the source. Trust is a union: the CA files of every
-// source are kept, in precedence order.
+// --config FILE, $CODEX_HOME/.env, the environment and the command line,
+// lowest precedence first. Codex's own login keys are also read from Codex's
+// system files, where its managed file wins over everything. Every value
+// remembers where it came from, so that errors and `config show` can name
+// the source. Trust is a union: the CA files of every source are kept, in
+// precedence order.
 //
 // Load reads files but never the process environment: everything outside is
 // passed in through Inputs.
@@ -13,17 +15,13 @@ import (
 	"time"
 )
 
-// Hard-coded defaults, used when no source sets a value.
 const (
-	defaultIssuer   = "https://auth.openai.com"
-	defaultClientID = "app_EMoamEEZ73f0CkXaXp7hrann"
-	defaultPort     = 1455
-	defaultTimeout  = 15 * time.Minute
-	defaultStore    = "file"
+	// defaultStore is Codex's own default for cli_auth_credentials_store.
+	defaultStore = "file"
 
 	// sourceDefault is the Source of a value no source set.
 	sourceDefault = "default"
-	// sourceBuiltIn is the Source of a value from Inputs.Defaults.
+	// sourceBuiltIn is the Source of a value from Inputs.BuiltIn.
 	sourceBuiltIn = "built-in defaults"
 )
 
@@ -32,19 +30,28 @@ type Settings struct {
 	// CA is the union of the CA files of every source, in precedence order:
 	// built-in defaults, system file, CODEX_HOME file, --config, environment,
 	// flags. A path named twice is kept once, at its first place.
+	//
+	// Each environment variable is read from the real environment, else
+	// from $CODEX_HOME/.env.
 	CA             []CAFile
 	UseSystemRoots Value[bool]          // default true
 	Proxy          Value[string]        // --proxy > HTTPS_PROXY, https_proxy, ALL_PROXY, all_proxy > files
 	NoProxy        Value[string]        // --no-proxy > NO_PROXY, no_proxy > files
-	Issuer         Value[string]        // default https://auth.openai.com
-	ClientID       Value[string]        // default app_EMoamEEZ73f0CkXaXp7hrann
-	CallbackPort   Value[int]           // default 1455; Set when any source named a port
+	Issuer         Value[string]        // default Inputs.Fallback.Issuer; checked by the caller
+	ClientID       Value[string]        // default Inputs.Fallback.ClientID
+	CallbackPort   Value[int]           // default Inputs.Fallback.Port; Set when any source named a port
 	OpenBrowser    Value[bool]          // default true
-	Timeout        Value[time.Duration] // default 15m
+	Timeout        Value[time.Duration] // default Inputs.Fallback.Timeout
 
-	ForcedLoginMethod  Value[string]   // Codex's forced_login_method: "chatgpt", "api" or "" (not forced)
-	ForcedWorkspaceIDs Value[[]string] // Codex's forced_chatgpt_workspace_id, string or list
-	CredentialsStore   Value[string]   // Codex's cli_auth_credentials_store: file, keyring or auto; default file
+	// Codex's own login keys. Besides codex-login's files they are read from
+	// Codex's system files: CodexSystemDir/config.toml (below
+	// $CODEX_HOME/config.toml) and CodexSystemDir/managed_config.toml (above
+	// every file).
+	ForcedLoginMethod  Value[string]   // forced_login_method: "chatgpt", "api" or "" (not forced)
+	ForcedWorkspaceIDs Value[[]string] // forced_chatgpt_workspace_id, string or list
+	// CredentialsStore is cli_auth_credentials_store: file, keyring, auto or
+	// ephemeral (Codex keeps the credentials in memory only); default file.
+	CredentialsStore Value[string]
 
 	// CodexHome is the resolved CODEX_HOME (--codex-home > CODEX_HOME >
 	// ~/.codex), absolute and with ~ expanded.
@@ -52,8 +59,10 @@ type Settings struct {
 	// CodexHomeSource is where CodexHome came from: "--codex-home",
 	// "CODEX_HOME" or "default".
 	CodexHomeSource string
-	// Files are the config files that were read, in order.
+	// Files are the config files that were read, in precedence order.
 	Files []string
+	// EnvFile is $CODEX_HOME/.env when it was read, else "".
+	EnvFile string
 }
 
 // Value is one setting and the source it came from.
@@ -62,7 +71,8 @@ type Value[T any] struct {
 	// Source names where V came from: "default" when no source set it (Set
 	// is false), else "built-in defaults", a file path such as
 	// "/etc/codex-login/config.toml", "--config /x.toml", an environment
-	// variable such as "HTTPS_PROXY", or a flag such as "--proxy".
+	// variable such as "HTTPS_PROXY", a variable in $CODEX_HOME/.env such as
+	// "HTTPS_PROXY in /home/u/.codex/.env", or a flag such as "--proxy".
 	Source string
 	Set    bool
 }
@@ -72,7 +82,9 @@ type CAFile struct {
 	Path string // absolute; a directory when Dir
 	// Source is where the path was named: "/home/u/.codex/config.toml: [login] ca_certificate",
 	// "--config /x.toml: [login] ca_certificate", "built-in defaults: [login] ca_certificate",
-	// "CODEX_CA_CERTIFICATE", "SSL_CERT_FILE", "SSL_CERT_DIR" or "--ca".
+	// "CODEX_CA_CERTIFICATE", "SSL_CERT_FILE", "SSL_CERT_DIR", the same
+	// variables in $CODEX_HOME/.env ("SSL_CERT_FILE in /home/u/.codex/.env"),
+	// or "--ca".
 	Source   string
 	Dir      bool
 	Optional bool // SSL_CERT_FILE and SSL_CERT_DIR: missing is a warning, not an error
@@ -84,9 +96,25 @@ type Inputs struct {
 	Env        func(string) string // os.Getenv in main; nil reads as an empty environment
 	Home       string              // the user's home directory, for ~ and ~/.codex
 	SystemFile string              // the system config file (SystemFile() gives this OS's); "" for none
-	Defaults   []byte              // TOML embedded at build time, same schema as the files; may be empty
+	BuiltIn    []byte              // TOML embedded at build time, same schema as the files; may be empty
 	ConfigFile string              // --config FILE, "" for none; it must exist
 	Flags      Flags               // values from the command line
+	// Fallback holds the values used when no source sets them; their Source
+	// is "default".
+	Fallback Defaults
+	// CodexSystemDir is the directory of Codex's own system files,
+	// config.toml and managed_config.toml (CodexSystemDir() gives this OS's),
+	// or "" for none. Only Codex's login keys are read from them.
+	CodexSystemDir string
+}
+
+// Defaults are the values used when no source sets them. They belong to the
+// packages that use them; config only reports them.
+type Defaults struct {
+	Issuer   string
+	ClientID string
+	Port     int
+	Timeout  time.Duration
 }
 
 // Flags are the values given on the command line; nil or zero means not
@@ -104,16 +132,16 @@ type Flags struct {
 }
 
 // defaults returns the settings before any source is applied.
-func defaults() *Settings {
+func defaults(fb Defaults) *Settings {
 	return &Settings{
 		UseSystemRoots:     Value[bool]{V: true, Source: sourceDefault},
 		Proxy:              Value[string]{Source: sourceDefault},
 		NoProxy:            Value[string]{Source: sourceDefault},
-		Issuer:             Value[string]{V: defaultIssuer, Source: sourceDefault},
-		ClientID:           Value[string]{V: defaultClientID, Source: sourceDefault},
-		CallbackPort:       Value[int]{V: defaultPort, Source: sourceDefault},
+		Issuer:             Value[string]{V: fb.Issuer, Source: sourceDefault},
+		ClientID:           Value[string]{V: fb.ClientID, Source: sourceDefault},
+		CallbackPort:       Value[int]{V: fb.Port, Source: sourceDefault},
 		OpenBrowser:        Value[bool]{V: true, Source: sourceDefault},
-		Timeout:            Value[time.Duration]{V: defaultTimeout, Source: sourceDefault},
+		Timeout:            Value[time.Duration]{V: fb.Timeout, Source: sourceDefault},
 		ForcedLoginMethod:  Value[string]{Source: sourceDefault},
 		ForcedWorkspaceIDs: Value[[]string]{Source: sourceDefault},
 		CredentialsStore:   Value[string]{V: defaultStore, Source: sourceDefault},

@@ -5,3 +5,9 @@ package config
 func SystemFile() string {
 	return "/Library/Application Support/codex-login/config.toml"
 }
+
+// CodexSystemDir returns the directory of Codex's own machine-wide files,
+// for Inputs.CodexSystemDir: /etc/codex, as on other unix systems.
+func CodexSystemDir() string {
+	return "/etc/codex"
+}

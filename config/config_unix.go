@@ -6,3 +6,9 @@ package config
 func SystemFile() string {
 	return "/etc/codex-login/config.toml"
 }
+
+// CodexSystemDir returns the directory of Codex's own machine-wide files,
+// for Inputs.CodexSystemDir: /etc/codex.
+func CodexSystemDir() string {
+	return "/etc/codex"
+}

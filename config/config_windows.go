@@ -14,3 +14,10 @@ func SystemFile() string {
 	}
 	return filepath.Join(dir, "codex-login", "config.toml")
 }
+
+// CodexSystemDir returns the directory of Codex's own machine-wide files,
+// for Inputs.CodexSystemDir: "", none, since Codex reads /etc/codex only on
+// unix.
+func CodexSystemDir() string {
+	return ""
+}

@@ -6,53 +6,81 @@ import (
 	"time"
 )
 
-// Environment variables, in the order they are consulted.
+// Environment variables, in the order they are consulted. CA files come
+// from CODEX_CA_CERTIFICATE (never from .env: a CODEX_ variable),
+// SSL_CERT_FILE and SSL_CERT_DIR.
 var (
 	proxyVars   = []string{"HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"}
 	noProxyVars = []string{"NO_PROXY", "no_proxy"}
 )
 
+// environment is where config looks variables up: the real environment,
+// else $CODEX_HOME/.env.
+type environment struct {
+	getenv  func(string) string
+	dotenv  map[string]string // the .env file's variables, CODEX_* removed
+	envFile string            // its path
+}
+
+// lookup returns the value of a variable and its source: the name for the
+// real environment, "NAME in /home/u/.codex/.env" for the file. An empty
+// value counts as unset.
+func (e environment) lookup(name string) (value, source string) {
+	if v := e.getenv(name); v != "" {
+		return v, name
+	}
+	if v := e.dotenv[name]; v != "" {
+		return v, name + " in " + e.envFile
+	}
+	return "", ""
+}
+
 // fromEnv returns the settings the environment sets: the proxy (first
 // non-empty of proxyVars), NO_PROXY, and CA files from CODEX_CA_CERTIFICATE,
 // SSL_CERT_FILE and SSL_CERT_DIR (a list, split like PATH).
-func fromEnv(getenv func(string) string, home string) (*Settings, error) {
+func fromEnv(env environment, home string) (*Settings, error) {
 	s := &Settings{}
-	s.Proxy = firstEnv(getenv, proxyVars)
-	s.NoProxy = firstEnv(getenv, noProxyVars)
+	s.Proxy = firstEnv(env, proxyVars)
+	s.NoProxy = firstEnv(env, noProxyVars)
 
-	add := func(name, p string, dir, optional bool) error {
-		abs, err := expandPath(p, "", home)
-		if err != nil {
-			return &Error{Key: name, Msg: fmt.Sprintf("%s %s: %v", name, p, err)}
+	add := func(name string, dir, optional bool) error {
+		v, source := env.lookup(name)
+		list := []string{v}
+		if dir {
+			list = filepath.SplitList(v)
 		}
-		s.CA = append(s.CA, CAFile{Path: abs, Source: name, Dir: dir, Optional: optional})
+		for _, p := range list {
+			if p == "" {
+				continue
+			}
+			abs, err := expandPath(p, "", home)
+			if err != nil {
+				e := &Error{Key: name, Msg: fmt.Sprintf("%s %s: %v", name, p, err)}
+				if source != name {
+					e.File = env.envFile
+				}
+				return e
+			}
+			s.CA = append(s.CA, CAFile{Path: abs, Source: source, Dir: dir, Optional: optional})
+		}
 		return nil
 	}
-	if p := getenv("CODEX_CA_CERTIFICATE"); p != "" {
-		if err := add("CODEX_CA_CERTIFICATE", p, false, false); err != nil {
-			return nil, err
-		}
+	if err := add("CODEX_CA_CERTIFICATE", false, false); err != nil {
+		return nil, err
 	}
-	if p := getenv("SSL_CERT_FILE"); p != "" {
-		if err := add("SSL_CERT_FILE", p, false, true); err != nil {
-			return nil, err
-		}
+	if err := add("SSL_CERT_FILE", false, true); err != nil {
+		return nil, err
 	}
-	for _, p := range filepath.SplitList(getenv("SSL_CERT_DIR")) {
-		if p == "" {
-			continue
-		}
-		if err := add("SSL_CERT_DIR", p, true, true); err != nil {
-			return nil, err
-		}
+	if err := add("SSL_CERT_DIR", true, true); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
 
-func firstEnv(getenv func(string) string, names []string) Value[string] {
+func firstEnv(env environment, names []string) Value[string] {
 	for _, name := range names {
-		if v := getenv(name); v != "" {
-			return Value[string]{V: v, Source: name, Set: true}
+		if v, source := env.lookup(name); v != "" {
+			return Value[string]{V: v, Source: source, Set: true}
 		}
 	}
 	return Value[string]{}
@@ -78,7 +106,8 @@ func fromFlags(f Flags, home string) (*Settings, error) {
 	if f.NoProxy != nil {
 		s.NoProxy = Value[string]{V: *f.NoProxy, Source: "--no-proxy", Set: true}
 	}
-	if err := flagString(&s.Issuer, "--issuer", f.Issuer, checkIssuer); err != nil {
+	// The issuer URL is checked by the caller, like the file's issuer.
+	if err := flagString(&s.Issuer, "--issuer", f.Issuer, nil); err != nil {
 		return nil, err
 	}
 	if err := flagString(&s.ClientID, "--client-id", f.ClientID, checkNotEmpty); err != nil {
@@ -106,8 +135,10 @@ func flagString(dst *Value[string], name string, v *string, check func(string) s
 	if v == nil {
 		return nil
 	}
-	if problem := check(*v); problem != "" {
-		return &Error{Key: name, Msg: fmt.Sprintf("%s %q: %s", name, *v, problem)}
+	if check != nil {
+		if problem := check(*v); problem != "" {
+			return &Error{Key: name, Msg: fmt.Sprintf("%s %q: %s", name, *v, problem)}
+		}
 	}
 	*dst = Value[string]{V: *v, Source: name, Set: true}
 	return nil

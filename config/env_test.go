@@ -120,3 +120,42 @@ func TestNilEnv(t *testing.T) {
 		t.Errorf("settings = %+v", s)
 	}
 }
+
+// TestFallback: values no source sets are the caller's, with source
+// "default"; config has none of its own.
+func TestFallback(t *testing.T) {
+	s := load(t, Inputs{Home: t.TempDir(), Fallback: fallback})
+	checks := []struct {
+		name      string
+		got, want any
+		source    string
+		set       bool
+	}{
+		{"issuer", s.Issuer.V, fallback.Issuer, s.Issuer.Source, s.Issuer.Set},
+		{"client_id", s.ClientID.V, fallback.ClientID, s.ClientID.Source, s.ClientID.Set},
+		{"callback_port", s.CallbackPort.V, fallback.Port, s.CallbackPort.Source, s.CallbackPort.Set},
+		{"timeout", s.Timeout.V, fallback.Timeout, s.Timeout.Source, s.Timeout.Set},
+	}
+	for _, c := range checks {
+		if c.got != c.want || c.source != "default" || c.set {
+			t.Errorf("%s = %v from %q (set %v), want %v from \"default\"", c.name, c.got, c.source, c.set, c.want)
+		}
+	}
+	s = load(t, Inputs{Home: t.TempDir()})
+	if s.Issuer.V != "" || s.ClientID.V != "" || s.CallbackPort.V != 0 || s.Timeout.V != 0 {
+		t.Errorf("without a fallback: %q %q %d %v, want zero values", s.Issuer.V, s.ClientID.V, s.CallbackPort.V, s.Timeout.V)
+	}
+}
+
+// TestIssuerNotChecked: the issuer is checked by the caller, which names
+// its source; config only wants a string.
+func TestIssuerNotChecked(t *testing.T) {
+	s := load(t, Inputs{Home: t.TempDir(), Flags: Flags{Issuer: ptr("auth.corp.test")}})
+	if s.Issuer.V != "auth.corp.test" || s.Issuer.Source != "--issuer" {
+		t.Errorf("Issuer = %+v, want auth.corp.test from --issuer", s.Issuer)
+	}
+	s, path, err := loadConfig(t, "[login]\nissuer = 'https://'\n")
+	if err != nil || s.Issuer.V != "https://" || s.Issuer.Source != "--config "+path {
+		t.Errorf("Issuer = %+v, %v; want https:// from the file", s.Issuer, err)
+	}
+}

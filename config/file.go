@@ -15,7 +15,14 @@ type origin struct {
 	name   string // Error.File: the path, or "built-in defaults"
 	source string // Value.Source: the path, "--config PATH" or "built-in defaults"
 	dir    string // relative paths resolve against it; "" (built-in defaults) rejects them
+	// codex marks one of Codex's own system files: only codexKeys are read
+	// from it, and [login] there is ignored.
+	codex bool
 }
+
+// codexKeys are Codex's own login keys, read from codex-login's files and
+// from Codex's.
+var codexKeys = []string{"forced_login_method", "forced_chatgpt_workspace_id", "cli_auth_credentials_store"}
 
 // document is the part of a config file codex-login reads. Values are
 // decoded as any and checked by hand, for messages that name the key and
@@ -49,15 +56,26 @@ var loginKeys = []string{
 
 // parse decodes one TOML document into the settings it sets.
 // A leading UTF-8 byte order mark (Windows Notepad writes one) is skipped.
+//
+// Only the top-level keys and tables codex-login reads are decoded (see
+// focus): a syntax error anywhere is reported, but Codex's own tables are
+// not checked further, and their number does not slow loading down.
 func parse(data []byte, o origin, home string) (*Settings, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if o.codex {
+		data = focus(data, codexKeys...)
+	} else {
+		data = focus(data, append(slices.Clip(codexKeys), "login")...)
+	}
 	var doc document
-	if err := toml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+	if err := toml.Unmarshal(data, &doc); err != nil {
 		return nil, decodeError(err, o.name)
 	}
-	if err := unknownLoginKey(data); err != nil {
-		err.File = o.name
-		return nil, err
+	if !o.codex {
+		if err := unknownLoginKey(data); err != nil {
+			err.File = o.name
+			return nil, err
+		}
 	}
 	s, err := doc.settings(o, home)
 	if err != nil {

@@ -56,14 +56,12 @@ func TestBadValues(t *testing.T) {
 		{"[login]\nopen_browser = 1\n", "login.open_browser", 2, `[login] open_browser: want true or false, got an integer`},
 		{"[login]\nproxy = 8080\n", "login.proxy", 2, `[login] proxy: want a string, got an integer`},
 		{"[login]\nno_proxy = ['a']\n", "login.no_proxy", 2, `[login] no_proxy: want a string, got a list`},
-		{"[login]\nissuer = 'auth.corp.test'\n", "login.issuer", 2, `[login] issuer: "auth.corp.test" is not an absolute URL`},
-		{"[login]\nissuer = 'https://'\n", "login.issuer", 2, `[login] issuer: "https://" is not an absolute URL`},
-		{"[login]\nissuer = 'https://a b.test/'\n", "login.issuer", 2, `[login] issuer: "https://a b.test/" is not an absolute URL`},
+		{"[login]\nissuer = 5\n", "login.issuer", 2, `[login] issuer: want a string, got an integer`},
 		{"[login]\nclient_id = ''\n", "login.client_id", 2, `[login] client_id: "" must not be empty`},
 		{"[login]\nca_certificate = 5\n", "login.ca_certificate", 2, `[login] ca_certificate: want a string or a list of strings, got an integer`},
 		{"[login]\nca_certificate = ['a.pem', true]\n", "login.ca_certificate", 2, `[login] ca_certificate: want a string or a list of strings, got a list holding a boolean`},
 		{"[login]\nca_certificate = ''\n", "login.ca_certificate", 2, `[login] ca_certificate: empty path`},
-		{"cli_auth_credentials_store = 'foo'\n", "cli_auth_credentials_store", 1, `cli_auth_credentials_store: "foo" is not one of file, keyring, auto`},
+		{"cli_auth_credentials_store = 'foo'\n", "cli_auth_credentials_store", 1, `cli_auth_credentials_store: "foo" is not one of file, keyring, auto, ephemeral`},
 		{"cli_auth_credentials_store = true\n", "cli_auth_credentials_store", 1, `cli_auth_credentials_store: want a string, got a boolean`},
 		{"a = 1\nforced_login_method = 'x'\n", "forced_login_method", 2, `forced_login_method: "x" is not one of chatgpt, api`},
 		{"forced_login_method = ''\n", "forced_login_method", 1, `forced_login_method: "" is not one of chatgpt, api`},
@@ -96,7 +94,6 @@ func TestBadFlags(t *testing.T) {
 		{Flags{Port: ptr(65536)}, "--port", "--port 65536: not a port number (1-65535)"},
 		{Flags{Timeout: ptr(time.Duration(0))}, "--timeout", "--timeout 0s: must be more than zero"},
 		{Flags{Timeout: ptr(-time.Second)}, "--timeout", "--timeout -1s: must be more than zero"},
-		{Flags{Issuer: ptr("auth.corp.test")}, "--issuer", `--issuer "auth.corp.test": is not an absolute URL`},
 		{Flags{ClientID: ptr("")}, "--client-id", `--client-id "": must not be empty`},
 		{Flags{CA: []string{""}}, "--ca", "--ca: empty path"},
 	}
@@ -130,9 +127,9 @@ func TestByteOrderMark(t *testing.T) {
 }
 
 func TestBuiltInDefaultsErrors(t *testing.T) {
-	_, err := Load(Inputs{Home: t.TempDir(), Defaults: []byte("[login]\ncallback_port = -1\n")})
+	_, err := Load(Inputs{Home: t.TempDir(), BuiltIn: []byte("[login]\ncallback_port = -1\n")})
 	configError(t, err, "built-in defaults:2: [login] callback_port: -1 is not a port number")
-	_, err = Load(Inputs{Home: t.TempDir(), Defaults: []byte("[login]\nca_certificate = 'corp.pem'\n")})
+	_, err = Load(Inputs{Home: t.TempDir(), BuiltIn: []byte("[login]\nca_certificate = 'corp.pem'\n")})
 	configError(t, err, `built-in defaults:2: [login] ca_certificate: "corp.pem" must be an absolute path or start with ~/`)
 }
 
@@ -153,7 +150,7 @@ func TestMissingFiles(t *testing.T) {
 
 	// A directory is not a file: an error, even for the system file.
 	_, err = Load(Inputs{Home: dir, SystemFile: dir})
-	configError(t, err, dir+": cannot read it: ")
+	configError(t, err, dir+": cannot read it: it is a directory, not a regular file")
 }
 
 func TestStringOrList(t *testing.T) {

@@ -6,7 +6,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
+
+// fallback is the Inputs.Fallback of the tests: values unlike any real
+// default, so that a test sees they come from the caller.
+var fallback = Defaults{
+	Issuer:   "https://issuer.fallback.test",
+	ClientID: "app_fallback",
+	Port:     1999,
+	Timeout:  7 * time.Minute,
+}
 
 // envMap is an Inputs.Env backed by a map: tests never read the real
 // environment.
@@ -15,7 +25,7 @@ func envMap(m map[string]string) func(string) string {
 }
 
 // writeFile writes content to path, creating its directory, and returns path.
-func writeFile(t *testing.T, path, content string) string {
+func writeFile(t testing.TB, path, content string) string {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
@@ -42,7 +52,7 @@ func loadConfig(t *testing.T, content string) (*Settings, string, error) {
 	t.Helper()
 	dir := t.TempDir()
 	path := writeFile(t, filepath.Join(dir, "config.toml"), content)
-	s, err := Load(Inputs{Home: dir, ConfigFile: path, Env: envMap(nil)})
+	s, err := Load(Inputs{Home: dir, ConfigFile: path, Env: envMap(nil), Fallback: fallback})
 	return s, path, err
 }
 

@@ -4,23 +4,25 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 )
 
 // Load applies every source in precedence order, lowest first: the built-in
-// defaults, the system file, $CODEX_HOME/config.toml, the --config file, the
-// environment, the flags. A missing system or CODEX_HOME file is skipped; a
-// missing --config file, a file that does not parse, an unknown key in [login]
-// or a bad value is an *Error.
+// defaults, the system file, Codex's system config.toml (Codex's keys only),
+// $CODEX_HOME/config.toml, the --config file, Codex's managed_config.toml
+// (Codex's keys only), $CODEX_HOME/.env, the environment, the flags. Values
+// no source sets come from in.Fallback.
+//
+// A missing file is skipped, except the --config file. A file that cannot
+// be read (a directory, a named pipe, one over 16 MiB) or parsed, an unknown
+// key in [login], a bad value or a bad .env line is an *Error.
 func Load(in Inputs) (*Settings, error) {
 	getenv := in.Env
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	s := defaults()
+	s := defaults(in.Fallback)
 
 	home, homeSource, err := codexHome(in, getenv)
 	if err != nil {
@@ -28,27 +30,19 @@ func Load(in Inputs) (*Settings, error) {
 	}
 	s.CodexHome, s.CodexHomeSource = home, homeSource
 
-	if len(in.Defaults) > 0 {
-		layer, err := parse(in.Defaults, origin{name: sourceBuiltIn, source: sourceBuiltIn}, in.Home)
+	if len(in.BuiltIn) > 0 {
+		layer, err := parse(in.BuiltIn, origin{name: sourceBuiltIn, source: sourceBuiltIn}, in.Home)
 		if err != nil {
 			return nil, err
 		}
 		s.merge(layer)
 	}
 
-	files := []struct {
-		path string
-		flag bool // --config: must exist; sources read "--config PATH"
-	}{
-		{path: in.SystemFile},
-		{path: filepath.Join(home, "config.toml")},
-		{path: in.ConfigFile, flag: true},
-	}
-	for _, f := range files {
+	for _, f := range configFiles(in, home) {
 		if f.path == "" {
 			continue
 		}
-		layer, path, err := readFile(f.path, f.flag, in.Home)
+		layer, path, err := readFile(f, in.Home)
 		if errors.Is(err, fs.ErrNotExist) && !f.flag {
 			continue
 		}
@@ -61,7 +55,14 @@ func Load(in Inputs) (*Settings, error) {
 		}
 	}
 
-	layer, err := fromEnv(getenv, in.Home)
+	env := environment{getenv: getenv}
+	env.envFile, env.dotenv, err = loadDotenv(home, getenv)
+	if err != nil {
+		return nil, err
+	}
+	s.EnvFile = env.envFile
+
+	layer, err := fromEnv(env, in.Home)
 	if err != nil {
 		return nil, err
 	}
@@ -75,83 +76,52 @@ func Load(in Inputs) (*Settings, error) {
 	return s, nil
 }
 
+// configFile is one TOML file Load reads.
+type configFile struct {
+	path  string
+	flag  bool // --config: must exist; sources read "--config PATH"
+	codex bool // Codex's own system file: only Codex's keys are read
+}
+
+// configFiles returns the TOML files in precedence order, lowest first.
+func configFiles(in Inputs, codexHome string) []configFile {
+	var codexConfig, managed string
+	if in.CodexSystemDir != "" {
+		codexConfig = filepath.Join(in.CodexSystemDir, "config.toml")
+		managed = filepath.Join(in.CodexSystemDir, "managed_config.toml")
+	}
+	return []configFile{
+		{path: in.SystemFile},
+		{path: codexConfig, codex: true},
+		{path: filepath.Join(codexHome, "config.toml")},
+		{path: in.ConfigFile, flag: true},
+		{path: managed, codex: true},
+	}
+}
+
 // readFile reads and parses one config file. It returns the absolute path it
 // read. A missing file is an *Error wrapping fs.ErrNotExist.
-func readFile(path string, flag bool, home string) (*Settings, string, error) {
+func readFile(f configFile, home string) (*Settings, string, error) {
 	key := ""
-	if flag {
+	if f.flag {
 		key = "--config"
 	}
-	abs, err := expandPath(path, "", home)
+	abs, err := expandPath(f.path, "", home)
 	if err != nil {
-		return nil, "", &Error{Key: key, Msg: fmt.Sprintf("config file %s: %v", path, err)}
+		return nil, "", &Error{Key: key, Msg: fmt.Sprintf("config file %s: %v", f.path, err)}
 	}
-	data, err := os.ReadFile(abs)
+	data, err := readRegular(abs)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
+		var ce *Error
+		if errors.As(err, &ce) {
+			ce.Key = key
 		}
-		return nil, "", &Error{File: abs, Key: key, Msg: "cannot read it: " + err.Error(), Err: err}
+		return nil, "", err
 	}
-	o := origin{name: abs, source: abs, dir: filepath.Dir(abs)}
-	if flag {
+	o := origin{name: abs, source: abs, dir: filepath.Dir(abs), codex: f.codex}
+	if f.flag {
 		o.source = "--config " + abs
 	}
 	layer, err := parse(data, o, home)
 	return layer, abs, err
-}
-
-// codexHome resolves CODEX_HOME: --codex-home, else the CODEX_HOME
-// environment variable, else ~/.codex. It returns the absolute path and its
-// source.
-func codexHome(in Inputs, getenv func(string) string) (string, string, error) {
-	var p, source string
-	switch {
-	case in.Flags.CodexHome != nil:
-		p, source = *in.Flags.CodexHome, "--codex-home"
-	case getenv("CODEX_HOME") != "":
-		p, source = getenv("CODEX_HOME"), "CODEX_HOME"
-	default:
-		if in.Home == "" {
-			return "", "", &Error{Key: "CODEX_HOME", Msg: "cannot find ~/.codex: the home directory is unknown; set CODEX_HOME"}
-		}
-		p, source = filepath.Join(in.Home, ".codex"), sourceDefault
-	}
-	if p == "" {
-		return "", "", &Error{Key: source, Msg: source + ": empty path"}
-	}
-	abs, err := expandPath(p, "", in.Home)
-	if err != nil {
-		return "", "", &Error{Key: source, Msg: fmt.Sprintf("%s %s: %v", source, p, err)}
-	}
-	return abs, source, nil
-}
-
-var errNoHome = errors.New("~ needs the home directory, which is unknown")
-
-// expandPath expands a leading ~ against home and makes p absolute: relative
-// to base, or to the working directory when base is "". The result is clean.
-// Only "~" and "~/..." are expanded; "~user" is an ordinary name.
-func expandPath(p, base, home string) (string, error) {
-	if hasTilde(p) {
-		if home == "" {
-			return "", errNoHome
-		}
-		p = filepath.Join(home, p[1:])
-	}
-	if !filepath.IsAbs(p) && base != "" {
-		p = filepath.Join(base, p)
-	}
-	return filepath.Abs(p)
-}
-
-// hasTilde reports whether p starts with the home directory: "~" or "~/".
-func hasTilde(p string) bool {
-	return p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, "~"+string(os.PathSeparator))
-}
-
-// isAbsOrHome reports whether p names a place without a base directory.
-func isAbsOrHome(p string) bool {
-	return filepath.IsAbs(p) || hasTilde(p)
 }

@@ -60,7 +60,7 @@ func settingsUnderTest() []setting {
 			flag:  func(f *Flags, i int) { f.Issuer = ptr(fmt.Sprintf("https://auth%d.corp.test", i)) },
 			get:   func(s *Settings) (any, string, bool) { return s.Issuer.V, s.Issuer.Source, s.Issuer.Set },
 			want:  func(i int) any { return fmt.Sprintf("https://auth%d.corp.test", i) },
-			def:   "https://auth.openai.com",
+			def:   fallback.Issuer,
 		},
 		{
 			name:  "client_id",
@@ -68,7 +68,7 @@ func settingsUnderTest() []setting {
 			flag:  func(f *Flags, i int) { f.ClientID = ptr(fmt.Sprintf("app_%d", i)) },
 			get:   func(s *Settings) (any, string, bool) { return s.ClientID.V, s.ClientID.Source, s.ClientID.Set },
 			want:  func(i int) any { return fmt.Sprintf("app_%d", i) },
-			def:   "app_EMoamEEZ73f0CkXaXp7hrann",
+			def:   fallback.ClientID,
 		},
 		{
 			name:  "callback_port",
@@ -78,7 +78,7 @@ func settingsUnderTest() []setting {
 				return s.CallbackPort.V, s.CallbackPort.Source, s.CallbackPort.Set
 			},
 			want: func(i int) any { return 2000 + i },
-			def:  1455,
+			def:  fallback.Port,
 		},
 		{
 			name:  "timeout",
@@ -86,7 +86,7 @@ func settingsUnderTest() []setting {
 			flag:  func(f *Flags, i int) { f.Timeout = ptr(time.Duration(i+1) * time.Minute) },
 			get:   func(s *Settings) (any, string, bool) { return s.Timeout.V, s.Timeout.Source, s.Timeout.Set },
 			want:  func(i int) any { return time.Duration(i+1) * time.Minute },
-			def:   15 * time.Minute,
+			def:   fallback.Timeout,
 		},
 		{
 			name:  "open_browser",
@@ -149,14 +149,14 @@ func settingsUnderTest() []setting {
 
 // TestPrecedence sets each key in every layer that supports it, then drops
 // the layers from the top one at a time: the highest remaining layer wins,
-// with its source, until the hard-coded default is left.
+// with its source, until the caller's fallback value is left.
 func TestPrecedence(t *testing.T) {
 	for _, k := range settingsUnderTest() {
 		for top := numLayers - 1; top >= -1; top-- {
 			t.Run(fmt.Sprintf("%s/top=%d", k.name, top), func(t *testing.T) {
 				home := t.TempDir()
 				etc := t.TempDir()
-				in := Inputs{Home: home, Env: envMap(nil)}
+				in := Inputs{Home: home, Env: envMap(nil), Fallback: fallback}
 				env := map[string]string{}
 				doc := func(i int) string {
 					var b strings.Builder
@@ -183,7 +183,7 @@ func TestPrecedence(t *testing.T) {
 				for i := 0; i <= top; i++ {
 					switch i {
 					case layerDefaults:
-						in.Defaults = []byte(doc(i))
+						in.BuiltIn = []byte(doc(i))
 					case layerSystem:
 						writeFile(t, system, doc(i))
 					case layerCodexHome:

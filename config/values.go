@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 )
@@ -30,14 +29,16 @@ func (d *document) settings(o origin, home string) (*Settings, error) {
 		set(boolean(&s.UseSystemRoots, "login.use_system_roots", l.UseSystemRoots, o.source))
 		set(str(&s.Proxy, "login.proxy", l.Proxy, o.source, nil))
 		set(str(&s.NoProxy, "login.no_proxy", l.NoProxy, o.source, nil))
-		set(str(&s.Issuer, "login.issuer", l.Issuer, o.source, checkIssuer))
+		// The issuer URL is checked by the caller, which knows what an
+		// issuer needs; here only its type.
+		set(str(&s.Issuer, "login.issuer", l.Issuer, o.source, nil))
 		set(str(&s.ClientID, "login.client_id", l.ClientID, o.source, checkNotEmpty))
 		set(port(&s.CallbackPort, "login.callback_port", l.CallbackPort, o.source))
 		set(boolean(&s.OpenBrowser, "login.open_browser", l.OpenBrowser, o.source))
 		set(duration(&s.Timeout, "login.timeout", l.Timeout, o.source))
 	}
 	set(str(&s.ForcedLoginMethod, "forced_login_method", d.ForcedLoginMethod, o.source, oneOf("chatgpt", "api")))
-	set(str(&s.CredentialsStore, "cli_auth_credentials_store", d.CredentialsStore, o.source, oneOf("file", "keyring", "auto")))
+	set(str(&s.CredentialsStore, "cli_auth_credentials_store", d.CredentialsStore, o.source, oneOf("file", "keyring", "auto", "ephemeral")))
 	if d.ForcedWorkspaceID != nil {
 		ids, e := stringList("forced_chatgpt_workspace_id", d.ForcedWorkspaceID)
 		set(e)
@@ -179,14 +180,6 @@ func filePath(key, p string, o origin, home string) (string, error) {
 		return "", badValue(key, "%q: %v", p, err)
 	}
 	return abs, nil
-}
-
-func checkIssuer(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return "is not an absolute URL such as https://auth.openai.com"
-	}
-	return ""
 }
 
 func checkNotEmpty(s string) string {

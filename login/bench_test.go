@@ -11,13 +11,13 @@ import (
 
 // BenchmarkLogin is a whole browser login against the fake issuer over
 // loopback TLS: pre-flight, callback, code and API-key exchange, atomic
-// write under the locks, revocation of the replaced token. The person in
+// write under the locks. The person in
 // the browser costs nothing here, so this is codex-login's own overhead.
 // Target: under 50 ms and 2 MB per login on the CI machine (2 cores).
 func BenchmarkLogin(b *testing.B) {
 	e := newEnv(b, logintest.Options{})
 	o := e.options(b)
-	o.Logf = func(string, ...any) {}
+	o.Events.(*events).t = quiet{b}
 	o.Timeout = 30 * time.Second
 	b.ReportAllocs()
 	for b.Loop() {
@@ -27,19 +27,7 @@ func BenchmarkLogin(b *testing.B) {
 	}
 }
 
-// BenchmarkSave is one auth.json write: two flocks, temp file, fsync, rename.
-func BenchmarkSave(b *testing.B) {
-	e := newEnv(b, logintest.Options{})
-	e.writeOld(b)
-	s := login.Store{Home: e.home}
-	f, err := s.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := s.Save(f); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+// quiet drops the login's step-by-step log inside the benchmark loop.
+type quiet struct{ testing.TB }
+
+func (quiet) Logf(string, ...any) {}

@@ -2,7 +2,7 @@ package login
 
 import (
 	"context"
-	"crypto/subtle"
+	"errors"
 	"html/template"
 	"net"
 	"net/http"
@@ -19,6 +19,9 @@ type callback struct {
 	port     int
 	state    string
 	complete func(code string) error // exchange and save; called at most once
+	// wrongState is told of a callback for another login: usually a
+	// tunnel that reaches another machine's listener.
+	wrongState func(*StateError)
 
 	srv         *http.Server
 	result      chan error // the first outcome: nil for success
@@ -28,13 +31,14 @@ type callback struct {
 	successOnce sync.Once
 }
 
-func newCallback(port int, state string, complete func(string) error) *callback {
+func newCallback(port int, state string, complete func(string) error, wrongState func(*StateError)) *callback {
 	c := &callback{
-		port:     port,
-		state:    state,
-		complete: complete,
-		result:   make(chan error, 1),
-		success:  make(chan struct{}),
+		port:       port,
+		state:      state,
+		complete:   complete,
+		wrongState: wrongState,
+		result:     make(chan error, 1),
+		success:    make(chan struct{}),
 	}
 	c.srv = &http.Server{
 		Handler:           c,
@@ -92,8 +96,10 @@ func (c *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *callback) handleCallback(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(c.state)) != 1 {
+	code, err := checkRedirect(r.URL.Query(), c.state)
+	var stateErr *StateError
+	if errors.As(err, &stateErr) {
+		c.wrongState(stateErr)
 		showPage(w, http.StatusBadRequest, "This sign-in link is not for this login",
 			"Its state does not match the login waiting in your terminal. Finish the sign-in from the link the terminal shows.")
 		return
@@ -102,15 +108,13 @@ func (c *callback) handleCallback(w http.ResponseWriter, r *http.Request) {
 		showPage(w, http.StatusConflict, "Already handled", "This login has already received its callback.")
 		return
 	}
-	if code := q.Get("error"); code != "" {
-		err := &DeniedError{Code: code, Description: q.Get("error_description")}
+	var denied *DeniedError
+	switch {
+	case errors.As(err, &denied):
 		showPage(w, http.StatusForbidden, "Sign-in refused", err.Error())
 		c.finish(err)
 		return
-	}
-	code := q.Get("code")
-	if code == "" {
-		err := &CallbackError{Problem: "has no authorization code"}
+	case err != nil:
 		showPage(w, http.StatusBadRequest, "Sign-in failed", err.Error())
 		c.finish(err)
 		return

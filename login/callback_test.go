@@ -6,13 +6,16 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/codex-login/codex-login/oauth"
 )
 
 const testState = "state-0123456789"
 
 type callbackCase struct {
-	cb        *callback
-	completed []string
+	cb          *callback
+	completed   []string
+	wrongStates []*StateError
 }
 
 func newTestCallback(t *testing.T, completeErr error) *callbackCase {
@@ -20,7 +23,7 @@ func newTestCallback(t *testing.T, completeErr error) *callbackCase {
 	cc.cb = newCallback(1455, testState, func(code string) error {
 		cc.completed = append(cc.completed, code)
 		return completeErr
-	})
+	}, func(e *StateError) { cc.wrongStates = append(cc.wrongStates, e) })
 	return cc
 }
 
@@ -74,6 +77,9 @@ func TestCallbackWrongStateKeepsWaiting(t *testing.T) {
 	if _, done := cc.outcome(); done || len(cc.completed) != 0 {
 		t.Fatal("a callback with the wrong state ended the login")
 	}
+	if n := len(cc.wrongStates); n != 3 || cc.wrongStates[0].Missing || !cc.wrongStates[1].Missing {
+		t.Fatalf("%d wrong-state reports %+v, want 3, the second without state", n, cc.wrongStates)
+	}
 	if w := cc.get("/auth/callback?code=C&state="+testState, "127.0.0.1:1455"); w.Code != http.StatusFound {
 		t.Fatalf("the right callback after wrong ones: %d", w.Code)
 	}
@@ -117,7 +123,7 @@ func TestCallbackErrors(t *testing.T) {
 }
 
 func TestCallbackExchangeFailureIsShownEscaped(t *testing.T) {
-	cc := newTestCallback(t, &TokenError{Endpoint: "auth.corp.test/oauth/token", Status: 400, Code: "invalid_grant", Description: "<script>alert(1)</script>"})
+	cc := newTestCallback(t, &oauth.TokenError{Endpoint: "auth.corp.test/oauth/token", Status: 400, Code: "invalid_grant", Description: "<script>alert(1)</script>"})
 	w := cc.get("/auth/callback?code=C&state="+testState, "127.0.0.1:1455")
 	if w.Code != http.StatusBadGateway {
 		t.Fatalf("status %d", w.Code)

@@ -11,71 +11,6 @@ import (
 // newer login that wanted the callback port.
 var ErrCancelled = errors.New("login cancelled")
 
-// TokenError is an OAuth error reply (RFC 6749 section 5.2) from an endpoint.
-type TokenError struct {
-	Endpoint    string // host and path, e.g. auth.openai.com/oauth/token
-	Status      int
-	Code        string // the "error" field, when there is one
-	Description string // error_description, error.message, or the trimmed body
-}
-
-func (e *TokenError) Error() string {
-	detail := e.Description
-	switch {
-	case e.Code != "" && detail != "" && detail != e.Code:
-		detail = e.Code + ": " + detail
-	case detail == "":
-		detail = e.Code
-	}
-	if detail == "" {
-		return fmt.Sprintf("%s refused the request (HTTP %d)", e.Endpoint, e.Status)
-	}
-	return fmt.Sprintf("%s refused the request (HTTP %d): %s", e.Endpoint, e.Status, detail)
-}
-
-// HTMLError means an endpoint that speaks JSON answered with a web page: in
-// practice a proxy's block page, a captive portal or a sign-in wall.
-type HTMLError struct {
-	Endpoint string
-	Status   int
-	Title    string // the page's <title>, when it has one
-}
-
-func (e *HTMLError) Error() string {
-	if e.Title != "" {
-		return fmt.Sprintf("%s answered with a web page titled %q instead of JSON (HTTP %d)", e.Endpoint, e.Title, e.Status)
-	}
-	return fmt.Sprintf("%s answered with a web page instead of JSON (HTTP %d)", e.Endpoint, e.Status)
-}
-
-// ResponseError is a reply that cannot be used: not JSON, too large, or
-// missing fields.
-type ResponseError struct {
-	Endpoint string
-	Status   int
-	Problem  string
-}
-
-func (e *ResponseError) Error() string {
-	return fmt.Sprintf("%s sent an unusable reply (HTTP %d): %s", e.Endpoint, e.Status, e.Problem)
-}
-
-// GatewayError is a 502, 503 or 504 from the route to the issuer: usually
-// the proxy saying it could not reach it.
-type GatewayError struct {
-	Endpoint   string
-	Status     string
-	ProxyError string // squid's X-Squid-Error, when present
-}
-
-func (e *GatewayError) Error() string {
-	s := fmt.Sprintf("%s could not be reached: the answer was %q", e.Endpoint, e.Status)
-	if e.ProxyError != "" {
-		s += " (proxy error " + e.ProxyError + ")"
-	}
-	return s
-}
-
 // DeniedError is the issuer sending the browser back with error=...
 type DeniedError struct {
 	Code        string // e.g. access_denied
@@ -95,6 +30,18 @@ func (e *DeniedError) Error() string {
 		return fmt.Sprintf("the sign-in was refused: %s: %s", e.Code, e.Description)
 	}
 	return "the sign-in was refused: " + e.Code
+}
+
+// StateError is a redirect whose state is not this login's: a link from
+// another login attempt, or a tunnel that reaches another machine's
+// listener. The login goes on waiting.
+type StateError struct{ Missing bool }
+
+func (e *StateError) Error() string {
+	if e.Missing {
+		return "the sign-in redirect has no state: it is not for this login"
+	}
+	return "the sign-in redirect belongs to another login attempt"
 }
 
 // CallbackError is a callback that cannot complete the login.
@@ -142,14 +89,6 @@ type TimeoutError struct{ After time.Duration }
 func (e *TimeoutError) Error() string {
 	return "no sign-in came back from the browser within " + shortDuration(e.After)
 }
-
-// IssuerError is an issuer URL codex-login refuses to use.
-type IssuerError struct {
-	Issuer  string
-	Problem string
-}
-
-func (e *IssuerError) Error() string { return fmt.Sprintf("issuer %s %s", e.Issuer, e.Problem) }
 
 // MethodError means the Codex configuration forbids what codex-login does.
 type MethodError struct {

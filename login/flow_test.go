@@ -17,8 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/codex-login/codex-login/codexauth"
 	"github.com/codex-login/codex-login/login"
 	"github.com/codex-login/codex-login/login/logintest"
+	"github.com/codex-login/codex-login/oauth"
 	"github.com/codex-login/codex-login/trust/trusttest"
 )
 
@@ -64,25 +66,51 @@ func (e *env) options(t testing.TB) login.Options {
 	browser := e.browserClient(false)
 	t.Cleanup(browser.CloseIdleConnections)
 	t.Cleanup(e.browsers.Wait) // a browser may still be reading its last page
+	ev := &events{t: t, browse: func(u string) {
+		e.browsers.Add(1)
+		go func() {
+			defer e.browsers.Done()
+			if _, err := logintest.Browse(browser, u); err != nil {
+				t.Logf("browser: %v", err)
+			}
+		}()
+	}}
 	return login.Options{
-		Client:   e.client,
-		Issuer:   e.url,
-		ClientID: logintest.DefaultClientID,
-		Store:    login.Store{Home: e.home},
-		Ports:    []int{freePort(t)},
-		Timeout:  20 * time.Second,
-		Browse: func(u string) {
-			e.browsers.Add(1)
-			go func() {
-				defer e.browsers.Done()
-				if _, err := logintest.Browse(browser, u); err != nil {
-					t.Logf("browser: %v", err)
-				}
-			}()
-		},
-		Logf: t.Logf,
+		OAuth:   &oauth.Client{HTTP: e.client, Issuer: e.url, ClientID: logintest.DefaultClientID},
+		Store:   &codexauth.FileStore{Home: e.home},
+		Ports:   []int{freePort(t)},
+		Timeout: 20 * time.Second,
+		Events:  ev,
 	}
 }
+
+// events records what a login reports, and plays the browser.
+type events struct {
+	t        testing.TB
+	browse   func(url string)
+	mu       sync.Mutex
+	secrets  []string
+	warnings []error
+}
+
+func (ev *events) Secret(v string) {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	ev.secrets = append(ev.secrets, v)
+}
+
+func (ev *events) AuthorizeURL(u string, _ int) { ev.browse(u) }
+func (ev *events) Waiting()                     {}
+func (ev *events) Logf(f string, a ...any)      { ev.t.Logf(f, a...) }
+
+func (ev *events) Warn(err error) {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	ev.warnings = append(ev.warnings, err)
+}
+
+// setBrowse replaces the browser of o.
+func setBrowse(o *login.Options, browse func(string)) { o.Events.(*events).browse = browse }
 
 func freePort(t testing.TB) int {
 	t.Helper()
@@ -127,10 +155,8 @@ func (e *env) assertUnchanged(t *testing.T, old []byte) {
 	if !bytes.Equal(got, old) {
 		t.Fatalf("a failed login changed auth.json:\n%s", got)
 	}
-	for _, tok := range e.issuer.Revoked() {
-		if tok == "rt_old" {
-			t.Fatal("a failed login revoked the refresh token of the file it kept")
-		}
+	if got := e.issuer.Revoked(); len(got) != 0 {
+		t.Fatalf("a failed login revoked %d refresh tokens", len(got))
 	}
 }
 
@@ -144,7 +170,7 @@ func TestRunWritesAuthFileWithOneTLSConnection(t *testing.T) {
 	if res.Email != "dev@corp.test" || res.AccountID != "acct-corp-test" || res.Plan != "plus" || !res.APIKey {
 		t.Fatalf("result %+v", res)
 	}
-	f, err := login.Store{Home: e.home}.Load()
+	f, err := (&codexauth.FileStore{Home: e.home}).Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,10 +185,12 @@ func TestRunWritesAuthFileWithOneTLSConnection(t *testing.T) {
 	case tk.RefreshToken == "rt_old", tk.AccessToken == "":
 		t.Fatal("tokens not replaced")
 	}
-	if got := e.issuer.Revoked(); len(got) != 1 || got[0] != "rt_old" {
-		t.Fatalf("revoked %v, want the old refresh token", got)
+	// A revocation can sign out every session of the account: the old
+	// refresh token is replaced, not revoked.
+	if got := e.issuer.Revoked(); len(got) != 0 {
+		t.Fatalf("revoked %d refresh tokens, want none", len(got))
 	}
-	// Pre-flight, code exchange, API-key exchange and revocation share one connection.
+	// Pre-flight, code exchange and API-key exchange share one connection.
 	if n := e.server.Conns(); n != 1 {
 		t.Fatalf("the login opened %d TLS connections to the issuer, want 1", n)
 	}
@@ -188,25 +216,31 @@ func TestRunFailuresLeaveAuthFileUntouched(t *testing.T) {
 			var w *login.WorkspaceError
 			return errors.As(err, &w) && w.AccountID == "acct-corp-test"
 		}},
-		// (The refused account's fresh refresh token is revoked: see TestRunRevokesRefusedAccount.)
-		{"timeout", logintest.Options{}, func(o *login.Options, _ *env) { o.Timeout = 500 * time.Millisecond; o.Browse = func(string) {} }, func(err error) bool {
+		{"timeout", logintest.Options{}, func(o *login.Options, _ *env) { o.Timeout = 500 * time.Millisecond; setBrowse(o, func(string) {}) }, func(err error) bool {
 			var te *login.TimeoutError
 			return errors.As(err, &te) && te.After == 500*time.Millisecond
 		}},
 		{"cancelled by another login", logintest.Options{}, func(o *login.Options, _ *env) {
 			port := o.Ports[0]
-			o.Browse = func(string) { go http.Get(fmt.Sprintf("http://127.0.0.1:%d/cancel", port)) }
+			setBrowse(o, func(string) { go http.Get(fmt.Sprintf("http://127.0.0.1:%d/cancel", port)) })
 		}, func(err error) bool { return errors.Is(err, login.ErrCancelled) }},
 		{"code exchange refused", logintest.Options{}, func(o *login.Options, e *env) {
-			o.Browse = tamperingBrowser(e)
+			setBrowse(o, tamperingBrowser(e))
 		}, func(err error) bool {
-			var te *login.TokenError
+			var te *oauth.TokenError
 			return errors.As(err, &te) && te.Code == "invalid_grant"
 		}},
 		{"issuer unreachable", logintest.Options{}, func(o *login.Options, _ *env) {
-			o.Issuer = "https://" + closedAddr()
-			o.Browse = func(string) { panic("the browser was opened although the issuer cannot be reached") }
+			o.OAuth.Issuer = "https://" + closedAddr()
+			setBrowse(o, func(string) { panic("the browser was opened although the issuer cannot be reached") })
 		}, func(err error) bool { return err != nil }},
+		{"CODEX_HOME cannot be written", logintest.Options{}, func(o *login.Options, e *env) {
+			o.Store = &codexauth.FileStore{Home: filepath.Join(e.home, "auth.json", "sub")} // below a file: never creatable
+			setBrowse(o, func(string) { panic("the browser was opened although nothing can be saved") })
+		}, func(err error) bool {
+			var we *codexauth.WriteError
+			return errors.As(err, &we)
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -260,9 +294,17 @@ func tlsConfig(ca *trusttest.CA) *tls.Config {
 // the token endpoint refuses it.
 func tamperingBrowser(e *env) func(string) {
 	c := e.browserClient(true)
+	get := func(u string) (*http.Response, error) {
+		req, err := http.NewRequest(http.MethodGet, u, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("User-Agent", logintest.BrowserAgent)
+		return c.Do(req)
+	}
 	return func(authorize string) {
 		go func() {
-			resp, err := c.Get(authorize)
+			resp, err := get(authorize)
 			if err != nil {
 				return
 			}
@@ -274,7 +316,7 @@ func tamperingBrowser(e *env) func(string) {
 			q := cb.Query()
 			q.Set("code", "not-the-code")
 			cb.RawQuery = q.Encode()
-			if resp, err := c.Get(cb.String()); err == nil {
+			if resp, err := get(cb.String()); err == nil {
 				resp.Body.Close()
 			}
 		}()
@@ -316,7 +358,7 @@ func TestRunUsesSecondPortWhenFirstStaysBusy(t *testing.T) {
 func TestRunCancelsAnOlderLoginOnTheSamePort(t *testing.T) {
 	e := newEnv(t, logintest.Options{})
 	older := e.options(t)
-	older.Browse = func(string) {}
+	setBrowse(&older, func(string) {})
 	done := make(chan error, 1)
 	go func() { _, err := login.Run(context.Background(), older); done <- err }()
 	waitListening(t, older.Ports[0])
@@ -340,7 +382,7 @@ func TestRunParentCancel(t *testing.T) {
 	old := e.writeOld(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	o := e.options(t)
-	o.Browse = func(string) { cancel() }
+	setBrowse(&o, func(string) { cancel() })
 	if _, err := login.Run(ctx, o); !errors.Is(err, login.ErrCancelled) {
 		t.Fatalf("err = %v, want cancelled", err)
 	}
@@ -353,7 +395,7 @@ func TestCallbackRejectsOversizedRequest(t *testing.T) {
 	port := o.Ports[0]
 	status := make(chan int, 1)
 	o.Timeout = 3 * time.Second
-	o.Browse = func(string) {
+	setBrowse(&o, func(string) {
 		go func() {
 			req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d/auth/callback", port), nil)
 			req.Header.Set("X-Big", strings.Repeat("a", 64<<10))
@@ -365,7 +407,7 @@ func TestCallbackRejectsOversizedRequest(t *testing.T) {
 			resp.Body.Close()
 			status <- resp.StatusCode
 		}()
-	}
+	})
 	_, err := login.Run(context.Background(), o)
 	var te *login.TimeoutError
 	if !errors.As(err, &te) {
@@ -405,17 +447,67 @@ func TestRunWithoutAPIKey(t *testing.T) {
 	}
 }
 
-func TestRunRevokesRefusedAccount(t *testing.T) {
+// An account outside the forced workspace is not saved, and its fresh
+// refresh token is not revoked: a revocation can sign out the account's
+// other sessions.
+func TestRunRefusedAccountIsNeitherSavedNorRevoked(t *testing.T) {
 	e := newEnv(t, logintest.Options{IgnoreWorkspace: true})
 	o := e.options(t)
 	o.WorkspaceIDs = []string{"other"}
 	if _, err := login.Run(context.Background(), o); err == nil {
 		t.Fatal("an account outside the forced workspace was saved")
 	}
-	if got := e.issuer.Revoked(); len(got) != 1 || !strings.HasPrefix(got[0], "rt_") {
-		t.Fatalf("revoked %v, want the refused account's new refresh token", got)
+	if got := e.issuer.Revoked(); len(got) != 0 {
+		t.Fatalf("revoked %d refresh tokens, want none", len(got))
 	}
 	if _, err := os.Stat(filepath.Join(e.home, "auth.json")); err == nil {
 		t.Fatal("auth.json was written")
+	}
+}
+
+// Every secret the login holds is handed to Events before anything could
+// print it: the verifier, the code, the tokens and the API key.
+func TestRunReportsEverySecret(t *testing.T) {
+	e := newEnv(t, logintest.Options{})
+	o := e.options(t)
+	if _, err := login.Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	f, err := (&codexauth.FileStore{Home: e.home}).Load(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(o.Events.(*events).secrets, "\n")
+	for name, v := range map[string]string{"id_token": f.Tokens.IDToken, "access_token": f.Tokens.AccessToken,
+		"refresh_token": f.Tokens.RefreshToken, "api key": *f.OpenAIAPIKey} {
+		if !strings.Contains(got, v) {
+			t.Errorf("the %s was not reported as a secret", name)
+		}
+	}
+	if n := len(o.Events.(*events).secrets); n < 6 {
+		t.Errorf("%d secrets reported, want the verifier, the code, three tokens and the key", n)
+	}
+}
+
+// A callback with another login's state is refused, reported as a
+// warning, and the login goes on to succeed with the right one.
+func TestRunWarnsOfAnotherLoginsCallback(t *testing.T) {
+	e := newEnv(t, logintest.Options{})
+	o := e.options(t)
+	port := o.Ports[0]
+	real := o.Events.(*events).browse
+	setBrowse(&o, func(u string) {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/auth/callback?code=stolen&state=another-login", port))
+		if err == nil {
+			resp.Body.Close()
+		}
+		real(u)
+	})
+	if _, err := login.Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	var se *login.StateError
+	if w := o.Events.(*events).warnings; len(w) != 1 || !errors.As(w[0], &se) || se.Missing {
+		t.Fatalf("warnings %v, want one StateError", w)
 	}
 }

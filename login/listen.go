@@ -8,10 +8,6 @@ import (
 	"time"
 )
 
-// DefaultPorts are the callback ports the issuer accepts, in the order Codex
-// tries them.
-var DefaultPorts = []int{1455, 1457}
-
 // listenCallback binds 127.0.0.1 on the first port it can. When the first
 // port is busy it asks whoever holds it to stop (an older login waiting
 // there answers GET /cancel), retries every 200ms for 2s, then moves on.

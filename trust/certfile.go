@@ -118,9 +118,9 @@ func (p *Pool) fail(l Location, fe *FileError, readErr error) error {
 		return fe
 	}
 	if errors.Is(readErr, fs.ErrNotExist) {
-		p.warn(fmt.Sprintf("%s names %s, which does not exist; ignored", l.Source, l.Path))
+		p.warn(Warning{Kind: WarnMissing, Source: l.Source, Path: l.Path})
 	} else {
-		p.warn(fe.Error() + "; ignored")
+		p.warn(Warning{Kind: WarnUnusable, Source: l.Source, Path: l.Path, Err: fe})
 	}
 	return nil
 }
@@ -132,7 +132,7 @@ func (p *Pool) addAll(l Location, file string, certs []*x509.Certificate) {
 		// system's own, where expired roots are normal: warn only about
 		// certificates somebody chose for codex-login.
 		if !l.Optional && now.After(c.NotAfter) {
-			p.warn(fmt.Sprintf("CA certificate %q in %s (from %s) expired on %s", name(c), file, l.Source, stamp(c.NotAfter)))
+			p.warn(Warning{Kind: WarnExpired, Source: l.Source, Path: file, Subject: name(c), NotAfter: c.NotAfter})
 		}
 		p.add(Cert{Certificate: c, Source: l.Source, File: file})
 	}

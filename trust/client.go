@@ -86,6 +86,37 @@ func (c *Client) ProxyFor(u *url.URL) *url.URL {
 	return p
 }
 
+// Route is how requests to one URL leave this machine.
+type Route struct {
+	Proxy  *url.URL // the proxy, nil when direct
+	Direct Direct   // why the route is direct; 0 through a proxy
+}
+
+// Direct says why a route does not use a proxy.
+type Direct int
+
+const (
+	NoProxyConfigured Direct = iota + 1 // no proxy is set
+	Loopback                            // the host is this machine, which is never proxied
+	NoProxyMatch                        // the host matches the no-proxy list
+)
+
+// Route returns how a request to u goes: through which proxy, or direct
+// and why.
+func (c *Client) Route(u *url.URL) Route {
+	if p := c.ProxyFor(u); p != nil {
+		return Route{Proxy: p}
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); (ip != nil && ip.IsLoopback()) || host == "localhost" {
+		return Route{Direct: Loopback}
+	}
+	if c.proxy == nil {
+		return Route{Direct: NoProxyConfigured}
+	}
+	return Route{Direct: NoProxyMatch}
+}
+
 // Pool returns the certificates the client trusts.
 func (c *Client) Pool() *Pool { return c.pool }
 

@@ -239,3 +239,38 @@ func mustURL(t testing.TB, s string) *url.URL {
 	}
 	return u
 }
+
+func TestRouteSaysWhyDirect(t *testing.T) {
+	proxied, err := NewClient(Options{Pool: &Pool{}, Proxy: "http://proxy.corp.test:3128", NoProxy: ".internal.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct, err := NewClient(Options{Pool: &Pool{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		c         *Client
+		url       string
+		wantProxy string
+		want      Direct
+	}{
+		{proxied, "https://auth.corp.test", "proxy.corp.test:3128", 0},
+		{proxied, "https://login.internal.test", "", NoProxyMatch},
+		{proxied, "http://127.0.0.1:8080", "", Loopback},
+		{proxied, "http://localhost:8080", "", Loopback},
+		{direct, "https://auth.corp.test", "", NoProxyConfigured},
+		{direct, "http://[::1]:8080", "", Loopback},
+	}
+	for _, tt := range tests {
+		u, _ := url.Parse(tt.url)
+		r := tt.c.Route(u)
+		got := ""
+		if r.Proxy != nil {
+			got = r.Proxy.Host
+		}
+		if got != tt.wantProxy || r.Direct != tt.want {
+			t.Errorf("Route(%s) = %+v, want proxy %q direct %d", tt.url, r, tt.wantProxy, tt.want)
+		}
+	}
+}

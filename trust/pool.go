@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"slices"
+	"time"
 )
 
 // Location is one place certificates are read from, with the source a
@@ -43,8 +44,29 @@ type Pool struct {
 	configured []Cert
 	isConf     map[[32]byte]bool
 	system     int
-	warnings   []string
+	warnings   []Warning
 }
+
+// Warning is something NewPool ignored. The caller words it.
+type Warning struct {
+	Kind     WarningKind
+	Source   string    // the setting that named Path: "SSL_CERT_FILE", "--ca", ...
+	Path     string    // the file or directory
+	Subject  string    // WarnExpired: the certificate's name
+	NotAfter time.Time // WarnExpired: when it expired
+	Err      error     // WarnUnusable: the *FileError that was ignored
+	Searched []string  // WarnNoSystemRoots: where system roots were looked for
+}
+
+// WarningKind says what a Warning is about.
+type WarningKind int
+
+const (
+	WarnMissing       WarningKind = iota + 1 // an optional location does not exist
+	WarnUnusable                             // an optional location cannot be used (Err says why)
+	WarnExpired                              // a configured CA certificate has expired
+	WarnNoSystemRoots                        // no system root certificates were found
+)
 
 // NewPool returns the system roots (unless useSystemRoots is false) plus
 // the certificates of every location, in order. A location that is not
@@ -91,9 +113,8 @@ func (p *Pool) Configured() []Cert { return slices.Clone(p.configured) }
 // the number is not known.
 func (p *Pool) SystemCount() int { return p.system }
 
-// Warnings returns what was ignored while loading, e.g.
-// "SSL_CERT_FILE names /x, which does not exist; ignored".
-func (p *Pool) Warnings() []string { return slices.Clone(p.warnings) }
+// Warnings returns what was ignored while loading.
+func (p *Pool) Warnings() []Warning { return slices.Clone(p.warnings) }
 
 // Source reports which source first provided c.
 func (p *Pool) Source(c *x509.Certificate) (Cert, bool) {
@@ -128,4 +149,4 @@ func (p *Pool) add(c Cert) {
 	}
 }
 
-func (p *Pool) warn(s string) { p.warnings = append(p.warnings, s) }
+func (p *Pool) warn(w Warning) { p.warnings = append(p.warnings, w) }

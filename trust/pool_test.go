@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -37,7 +38,8 @@ func TestNewPoolLocations(t *testing.T) {
 		want     []string          // CNs of Configured(), in order
 		reason   string            // FileError.Reason prefix; "" = no error
 		notExist bool              // FileError wraps fs.ErrNotExist
-		warning  string            // expected single warning
+		warning  Warning           // expected single warning
+		warnErr  string            // the reason of its *FileError
 	}{
 		{name: "PEM bundle", files: map[string][]byte{"b.pem": append(pemOf(a.Cert), pemOf(b.Cert)...)},
 			loc: Location{Path: "b.pem"}, want: []string{"Corp Root A", "Corp Root B"}},
@@ -67,11 +69,11 @@ func TestNewPoolLocations(t *testing.T) {
 			reason: `"srv.corp.test" is a server certificate`},
 		{name: "empty directory", files: map[string][]byte{"README": []byte("hi")}, loc: Location{Path: ".", Dir: true}, reason: "no certificate in it"},
 		{name: "optional missing", loc: Location{Path: "nope.pem", Source: "SSL_CERT_FILE", Optional: true},
-			warning: "SSL_CERT_FILE names $D/nope.pem, which does not exist; ignored"},
+			warning: Warning{Kind: WarnMissing, Source: "SSL_CERT_FILE", Path: "$D/nope.pem"}},
 		{name: "optional missing directory", loc: Location{Path: "nope", Source: "SSL_CERT_DIR", Dir: true, Optional: true},
-			warning: "SSL_CERT_DIR names $D/nope, which does not exist; ignored"},
+			warning: Warning{Kind: WarnMissing, Source: "SSL_CERT_DIR", Path: "$D/nope"}},
 		{name: "optional garbage", files: map[string][]byte{"g.pem": []byte("junk")}, loc: Location{Path: "g.pem", Source: "SSL_CERT_FILE", Optional: true},
-			warning: "read CA file $D/g.pem (from SSL_CERT_FILE): no certificate in it (neither PEM nor DER); ignored"},
+			warning: Warning{Kind: WarnUnusable, Source: "SSL_CERT_FILE", Path: "$D/g.pem"}, warnErr: "no certificate in it (neither PEM nor DER)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -114,12 +116,25 @@ func TestNewPoolLocations(t *testing.T) {
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 				t.Errorf("Configured() = %v, want %v", got, tt.want)
 			}
-			var warn []string
-			if tt.warning != "" {
-				warn = []string{strings.ReplaceAll(tt.warning, "$D", dir)}
-			}
-			if w := p.Warnings(); strings.Join(w, "|") != strings.Join(warn, "|") {
-				t.Errorf("Warnings() = %q, want %q", w, warn)
+			w := p.Warnings()
+			switch {
+			case tt.warning.Kind == 0 && len(w) != 0:
+				t.Errorf("Warnings() = %+v, want none", w)
+			case tt.warning.Kind == 0:
+			case len(w) != 1:
+				t.Errorf("Warnings() = %+v, want one", w)
+			default:
+				want := tt.warning
+				want.Path = strings.ReplaceAll(want.Path, "$D", dir)
+				var fe *FileError
+				if tt.warnErr != "" && (!errors.As(w[0].Err, &fe) || fe.Reason != tt.warnErr) {
+					t.Errorf("warning error %v, want a *FileError saying %q", w[0].Err, tt.warnErr)
+				}
+				got := w[0]
+				got.Err = nil
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("Warnings()[0] = %+v, want %+v", got, want)
+				}
 			}
 			if p.SystemCount() != 0 {
 				t.Errorf("SystemCount() = %d without system roots", p.SystemCount())
@@ -190,8 +205,8 @@ func TestPoolUnion(t *testing.T) {
 func TestExpiredCAWarning(t *testing.T) {
 	old := caWith(t, "Old Corp Root", time.Now().Add(-48*time.Hour), time.Now().Add(-24*time.Hour))
 	p := pool(t, false, old)
-	if w := p.Warnings(); len(w) != 1 || !strings.Contains(w[0], `"Old Corp Root"`) || !strings.Contains(w[0], "expired") {
-		t.Errorf("Warnings() = %q", w)
+	if w := p.Warnings(); len(w) != 1 || w[0].Kind != WarnExpired || w[0].Subject != "Old Corp Root" || !w[0].NotAfter.Equal(old.Cert.NotAfter) {
+		t.Errorf("Warnings() = %+v", w)
 	}
 }
 

@@ -10,7 +10,7 @@ func (p *Pool) loadSystem() error {
 	pool, err := x509.SystemCertPool()
 	if err != nil {
 		pool = x509.NewCertPool()
-		p.warn("found no system root certificates")
+		p.warn(Warning{Kind: WarnNoSystemRoots})
 	}
 	p.pool = pool
 	p.system = -1

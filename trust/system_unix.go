@@ -5,11 +5,9 @@ package trust
 import (
 	"crypto/x509"
 	"encoding/pem"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 )
 
 // systemPaths returns the bundle files (the first one that can be read
@@ -86,8 +84,7 @@ func (p *Pool) loadSystem() error {
 		}
 	}
 	if p.system == 0 {
-		p.warn(fmt.Sprintf("found no system root certificates in %s or %s",
-			strings.Join(files, ", "), strings.Join(dirs, ", ")))
+		p.warn(Warning{Kind: WarnNoSystemRoots, Searched: append(files, dirs...)})
 	}
 	return nil
 }

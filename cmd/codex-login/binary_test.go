@@ -64,9 +64,9 @@ func TestBuiltBinary(t *testing.T) {
 // in, and the user passes nothing.
 func TestLoginTrustsBuiltInCA(t *testing.T) {
 	w := newWorld(t, worldOptions{})
-	saved := defaultsPEM
-	defaultsPEM = w.proxyCA.PEM()
-	defer func() { defaultsPEM = saved }()
+	saved := builtInPEM
+	builtInPEM = w.proxyCA.PEM()
+	defer func() { builtInPEM = saved }()
 	if code, _, stderr := w.login(); code != 0 {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}

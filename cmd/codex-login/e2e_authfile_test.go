@@ -22,7 +22,7 @@ import (
 	"github.com/codex-login/codex-login/login/logintest"
 )
 
-// e2eAuthFile is auth.json as SPEC section 6 lays it out: the field order
+// e2eAuthFile is auth.json as Codex lays it out: the field order
 // here is the key order there, so marshalling it back must give the file's
 // exact bytes.
 type e2eAuthFile struct {
@@ -44,8 +44,8 @@ type e2eAuthFile struct {
 
 var e2eLastRefresh = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{1,9}Z$`)
 
-// checkAuthFile checks $CODEX_HOME/auth.json field by field against SPEC
-// section 6, and that no secret in it was printed. It returns the file.
+// checkAuthFile checks $CODEX_HOME/auth.json field by field against Codex's
+// layout, and that no secret in it was printed. It returns the file.
 func (r *e2eRun) checkAuthFile(t *testing.T, w *e2eWorld) *e2eAuthFile {
 	t.Helper()
 	path := filepath.Join(r.codexHome, "auth.json")
@@ -64,7 +64,7 @@ func (r *e2eRun) checkAuthFile(t *testing.T, w *e2eWorld) *e2eAuthFile {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {
-		t.Fatalf("auth.json does not have the fields of SPEC section 6: %v\n%s", err, raw)
+		t.Fatalf("auth.json does not have the fields Codex writes: %v\n%s", err, raw)
 	}
 	var want bytes.Buffer // serde_json's pretty printer: 2 spaces, no HTML escapes, no final newline
 	enc := json.NewEncoder(&want)
@@ -74,7 +74,7 @@ func (r *e2eRun) checkAuthFile(t *testing.T, w *e2eWorld) *e2eAuthFile {
 		t.Fatal(err)
 	}
 	if want := bytes.TrimSuffix(want.Bytes(), []byte("\n")); !bytes.Equal(raw, want) {
-		t.Errorf("auth.json is not laid out as SPEC section 6 (2-space indent, key order, every key, no trailing newline)\ngot:\n%s\nwant:\n%s", raw, want)
+		t.Errorf("auth.json is not laid out as Codex writes it (2-space indent, key order, every key, no trailing newline)\ngot:\n%s\nwant:\n%s", raw, want)
 	}
 
 	if a.AuthMode != "chatgpt" {
@@ -161,7 +161,8 @@ func (r *e2eRun) checkNotPrinted(t *testing.T, secrets ...string) {
 	}
 }
 
-// checkCodexHomeClean: nothing but auth.json and Codex's lock files.
+// checkCodexHomeClean: nothing but auth.json, Codex's lock files and the
+// settings files a case wrote itself (codex-login never writes those).
 func (r *e2eRun) checkCodexHomeClean(t *testing.T) {
 	t.Helper()
 	entries, err := os.ReadDir(r.codexHome)
@@ -169,7 +170,9 @@ func (r *e2eRun) checkCodexHomeClean(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if n := e.Name(); n != "auth.json" && n != "auth.lock" && n != "auth.json.lock" {
+		switch n := e.Name(); n {
+		case "auth.json", "auth.lock", "auth.json.lock", ".env", "config.toml":
+		default:
 			t.Errorf("CODEX_HOME holds %s besides auth.json (a leftover temp file?)", n)
 		}
 	}

@@ -4,12 +4,14 @@ package main_test
 
 import (
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
 
-// e2eCase is one scenario of issue 3; each runs the real binary once (or
+// e2eCase is one scenario of the suite; each runs the real binary once (or
 // more) in a fresh CODEX_HOME.
 type e2eCase struct {
 	name string
@@ -151,5 +153,25 @@ var e2eCases = []e2eCase{
 		r.Browser = e2eBrowser{"", w.originCA}
 		r.expectDirect(t, w, func() { r.Run(t, w) })
 		r.wantSuccess(t, w)
+	}},
+	{"proxy_and_ca_only_in_codex_home_env", func(t *testing.T, w *e2eWorld) {
+		// Codex loads $CODEX_HOME/.env; a proxy and a CA named only there
+		// are used, and -v says where they came from.
+		r := e2eNewRun(t, w)
+		if err := os.MkdirAll(r.codexHome, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		dotenv := "# from IT\nHTTPS_PROXY=" + w.squid.URL + "\nSSL_CERT_FILE='" + w.squid.CA + "'\n"
+		envFile := filepath.Join(r.codexHome, ".env")
+		if err := os.WriteFile(envFile, []byte(dotenv), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r.Args = []string{"-v"}
+		r.Browser = e2eBrowser{w.squid.URL, w.squid.CA}
+		r.expectThroughSquid(t, w, w.squid.accessLog, func() { r.Run(t, w) })
+		r.wantSuccess(t, w)
+		if !strings.Contains(r.Stderr, "HTTPS_PROXY in "+envFile) {
+			t.Errorf("-v does not name %s as the proxy's source", envFile)
+		}
 	}},
 }

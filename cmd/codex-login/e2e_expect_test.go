@@ -17,7 +17,7 @@ import (
 )
 
 // wantSuccess: exit 0, the browser reached the success page, auth.json is
-// what SPEC section 6 says, and the real Codex CLI reads it.
+// what Codex writes, and the real Codex CLI reads it.
 func (r *e2eRun) wantSuccess(t *testing.T, w *e2eWorld) {
 	t.Helper()
 	if r.Exit != 0 {

@@ -1,6 +1,6 @@
 //go:build e2e
 
-// The end-to-end suite (issue 3): the real codex-login binary, a real
+// The end-to-end suite: the real codex-login binary, a real
 // TLS-inspecting squid, the fake issuer on a .test name, a scripted browser
 // through $BROWSER, and the real Codex CLI reading what was written.
 //

@@ -4,19 +4,34 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"github.com/codex-login/codex-login/codexauth"
 	"github.com/codex-login/codex-login/config"
 	"github.com/codex-login/codex-login/login"
+	"github.com/codex-login/codex-login/oauth"
 	"github.com/codex-login/codex-login/trust"
 )
+
+// reportTo reports err as a run that loaded s would, printing to w.
+func reportTo(w io.Writer, s *config.Settings, err error) int {
+	a := newApp(env{getenv: func(string) string { return "" }, stdout: io.Discard, stderr: w, root: fstest.MapFS{}})
+	a.settings, a.loaded = s, true
+	if s != nil {
+		a.ui.redact.addProxy(s.Proxy.V)
+	}
+	return a.report(err)
+}
 
 // Every typed error reaches its own hint and exit code, through the
 // wrapping the layers add.
 func TestEveryErrorHasItsHint(t *testing.T) {
 	settings := &config.Settings{}
+	settings.CredentialsStore = config.Value[string]{V: "ephemeral", Source: "/etc/codex/config.toml", Set: true}
 	settings.Proxy = config.Value[string]{V: "http://dev:hunter22@proxy.corp.test:3128", Source: "HTTPS_PROXY", Set: true}
 	settings.NoProxy = config.Value[string]{V: ".corp.test", Source: "NO_PROXY", Set: true}
 	cases := []struct {
@@ -45,26 +60,31 @@ func TestEveryErrorHasItsHint(t *testing.T) {
 		{&trust.DNSError{Host: "auth.corp.test", Bypassed: true, NoProxy: ".corp.test"}, `no-proxy list ".corp.test" (it comes from NO_PROXY), so it was contacted directly; remove it from that list`, exitFailure},
 		{&trust.DNSError{Host: "auth.openai.com"}, "needs a proxy", exitFailure},
 		{&trust.ConnectError{Host: "auth.openai.com", Err: errors.New("timeout")}, "needs a proxy", exitFailure},
-		{&login.HTMLError{Endpoint: "auth.openai.com/oauth/token", Status: 403, Title: "Blocked"}, "open https://auth.openai.com in a browser", exitFailure},
-		{&login.GatewayError{Endpoint: "auth.openai.com/.well-known/openid-configuration", Status: "503"}, "could not reach auth.openai.com", exitFailure},
+		{&oauth.HTMLError{Endpoint: "auth.openai.com/oauth/token", Status: 403, Title: "Blocked"}, "open https://auth.openai.com in a browser", exitFailure},
+		{&oauth.HTMLError{Endpoint: "auth.openai.com/oauth/token", Status: 403, Title: "Just a moment...", Kind: oauth.KindChallenge}, "bot protection", exitFailure},
+		{&oauth.RedirectError{Endpoint: "auth.openai.com/.well-known/openid-configuration", Location: "portal.hotel.test/login"}, "sent the request to portal.hotel.test/login", exitFailure},
+		{&oauth.GatewayError{Endpoint: "auth.openai.com/.well-known/openid-configuration", Status: "503"}, "could not reach auth.openai.com", exitFailure},
 		{&login.DeniedError{Code: "access_denied", Description: "missing_codex_entitlement"}, "workspace admin", exitDenied},
 		{&login.DeniedError{Code: "access_denied"}, "approve the sign-in", exitDenied},
 		{&login.WorkspaceError{AccountID: "a", Allowed: []string{"b"}}, "allowed workspaces", exitDenied},
-		{&login.TokenError{Endpoint: "e", Status: 400, Code: "invalid_grant"}, "already used or has expired", exitFailure},
-		{&login.TokenError{Endpoint: "e", Status: 500}, "-v", exitFailure},
-		{&login.ResponseError{Endpoint: "e", Status: 200, Problem: "p"}, "--issuer", exitFailure},
+		{&oauth.TokenError{Endpoint: "e", Status: 400, Code: "invalid_grant"}, "already used or has expired", exitFailure},
+		{&oauth.TokenError{Endpoint: "e", Status: 500}, "-v", exitFailure},
+		{&oauth.ResponseError{Endpoint: "e", Status: 200, Problem: "p"}, "--issuer", exitFailure},
 		{&login.PortBusyError{Ports: []int{1455, 1457}, Holder: "pid 7 (codex)"}, "stop pid 7 (codex)", exitFailure},
 		{&login.PortBusyError{Ports: []int{1455}}, "port 1455", exitFailure},
 		{&login.TimeoutError{After: time.Minute}, "raise --timeout", exitFailure},
-		{&login.IssuerError{Issuer: "http://x", Problem: "must use https"}, "https://", exitUsage},
+		{&oauth.IssuerError{Issuer: "http://x", Problem: "must use https"}, "https://", exitUsage},
 		{&login.MethodError{Key: "forced_login_method", Setting: `forced_login_method = "api"`}, "--with-api-key", exitFailure},
-		{&login.MethodError{Key: "cli_auth_credentials_store", Setting: `cli_auth_credentials_store = "keyring"`}, `"file"`, exitFailure},
+		{&modeFailure{mode: &codexauth.ModeError{Mode: "keyring"}, source: "/etc/codex/config.toml"}, `"file"`, exitFailure},
+		{&modeFailure{mode: &codexauth.ModeError{Mode: "ephemeral"}, source: "/etc/codex/config.toml"}, `"file" (or "auto") (it comes from /etc/codex/config.toml)`, exitFailure},
+		{&codexauth.WriteError{Dir: "/home/dev/.codex", Op: "create", Owner: "root", Err: errors.New("permission denied")}, `sudo chown -R "$USER" /home/dev/.codex`, exitFailure},
+		{&codexauth.WriteError{Dir: "/ro/.codex", Op: "create", Err: errors.New("read-only file system")}, "--codex-home", exitFailure},
 		{&login.CallbackError{Problem: "has no authorization code"}, "again", exitFailure},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%T", tc.err), func(t *testing.T) {
 			var buf bytes.Buffer
-			code := report(&buf, &failure{err: fmt.Errorf("outer: %w", tc.err), settings: settings})
+			code := reportTo(&buf, settings, fmt.Errorf("outer: %w", tc.err))
 			out := buf.String()
 			if code != tc.code {
 				t.Errorf("exit %d, want %d", code, tc.code)
@@ -85,7 +105,7 @@ func TestEveryErrorHasItsHint(t *testing.T) {
 
 func TestUnknownErrorStillGetsAHint(t *testing.T) {
 	var buf bytes.Buffer
-	if code := report(&buf, errors.New("something odd")); code != exitFailure || !strings.Contains(buf.String(), "hint: run again with -v") {
+	if code := reportTo(&buf, nil, errors.New("something odd")); code != exitFailure || !strings.Contains(buf.String(), "hint: run again with -v") {
 		t.Fatalf("exit %d:\n%s", code, buf.String())
 	}
 }
@@ -96,7 +116,7 @@ func TestReportRedactsProxyPassword(t *testing.T) {
 	s := &config.Settings{}
 	s.Proxy = config.Value[string]{V: "http://dev:p%40ss%3Aword@proxy:3128", Source: "--proxy", Set: true}
 	var buf bytes.Buffer
-	report(&buf, &failure{err: errors.New(`dial "http://dev:p%40ss%3Aword@proxy:3128" and p@ss:word`), settings: s})
+	reportTo(&buf, s, errors.New(`dial "http://dev:p%40ss%3Aword@proxy:3128" and p@ss:word`))
 	if out := buf.String(); strings.Contains(out, "p@ss:word") || strings.Contains(out, "p%40ss%3Aword") || !strings.Contains(out, "xxxxx") {
 		t.Fatalf("password not redacted:\n%s", out)
 	}

@@ -1,12 +1,13 @@
 // Command codex-login signs in to OpenAI Codex with ChatGPT from networks
 // where `codex login` fails: behind TLS-inspecting proxies, behind proxies
 // that want credentials, on SSH hosts and in containers. It writes the
-// auth.json that Codex reads.
+// credentials that Codex reads.
 package main
 
 import (
 	"context"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"syscall"
@@ -16,7 +17,14 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], env{getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, systemFile: config.SystemFile()})
+	code := run(ctx, os.Args[1:], env{
+		getenv:         os.Getenv,
+		stdout:         os.Stdout,
+		stderr:         os.Stderr,
+		systemFile:     config.SystemFile(),
+		codexSystemDir: config.CodexSystemDir(),
+		root:           os.DirFS("/"),
+	})
 	stop()
 	os.Exit(code)
 }
@@ -24,15 +32,18 @@ func main() {
 // env is everything the command takes from the process, so tests can run
 // it in-process with their own environment.
 type env struct {
-	getenv     func(string) string
-	stdout     io.Writer
-	stderr     io.Writer
-	systemFile string // the machine-wide config file (config.SystemFile())
+	getenv         func(string) string
+	stdout         io.Writer
+	stderr         io.Writer
+	systemFile     string // the machine-wide codex-login config file (config.SystemFile())
+	codexSystemDir string // where Codex keeps its machine-wide files (config.CodexSystemDir())
+	root           fs.FS  // the file system, to see where the process runs (containers, WSL)
 }
 
 // run executes the command line and returns the exit code.
 func run(ctx context.Context, args []string, e env) int {
-	root := newRootCmd(e)
+	a := newApp(e)
+	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
@@ -40,5 +51,5 @@ func run(ctx context.Context, args []string, e env) int {
 	if err == nil {
 		return 0
 	}
-	return report(e.stderr, err)
+	return a.report(err)
 }

@@ -9,38 +9,24 @@ import (
 // version is set at build time: -ldflags "-X main.version=v1.2.3".
 var version = "dev"
 
-func newRootCmd(e env) *cobra.Command {
-	lf := &loginFlags{}
-	root := &cobra.Command{
-		Use:   "codex-login",
-		Short: "Sign in to Codex with ChatGPT through corporate proxies and TLS inspection",
-		Long: `codex-login signs you in to OpenAI Codex with ChatGPT and writes the auth.json
+func newRootCmd(a *app) *cobra.Command {
+	root := newLoginCmd(a)
+	root.Use = "codex-login"
+	root.Short = "Sign in to Codex with ChatGPT through corporate proxies and TLS inspection"
+	root.Long = `codex-login signs you in to OpenAI Codex with ChatGPT and writes the auth.json
 that the Codex CLI, IDE extension and app read. It works where "codex login"
 fails: behind TLS-inspecting proxies (trust their CA with --ca), behind proxies
-that want a password, and on machines without a browser.`,
-		Example: `  codex-login --ca ~/.certs/corp.pem
+that want a password, and on machines without a browser.`
+	root.Example = `  codex-login --ca ~/.certs/corp.pem
   codex-login --proxy http://proxy.corp.example:8080 --ca corp.pem
-  HTTPS_PROXY=http://user:pass@proxy:3128 codex-login`,
-		Args:          noArgs,
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runLogin(cmd, e, lf)
-		},
-	}
+  HTTPS_PROXY=http://user:pass@proxy:3128 codex-login`
+	root.SilenceUsage, root.SilenceErrors = true, true
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	lf.register(root)
-
-	loginCmd := &cobra.Command{
-		Use:   "login",
-		Short: "Sign in with ChatGPT in the browser (the default command)",
-		Args:  noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runLogin(cmd, e, lf)
-		},
-	}
-	lf.register(loginCmd)
-	root.AddCommand(loginCmd, newVersionCmd())
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { a.begin(cmd) }
+	a.common.register(root.PersistentFlags())
+	login := newLoginCmd(a)
+	login.Short = "Sign in with ChatGPT in the browser (the default command)"
+	root.AddCommand(login, newVersionCmd())
 	return root
 }
 

@@ -8,31 +8,45 @@ package main
 //     "codex-login: hint: ..." line that says what to do; lowercase, no
 //     trailing period.
 //   - no token, authorization code, verifier, API key or proxy password is
-//     ever printed: URLs are shown with (*url.URL).Redacted, and every line
-//     passes through redact as a last guard.
+//     ever printed: every line, whoever wrote it, passes through the run's
+//     one redactor, which knows each secret the run has seen.
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 
+	"github.com/codex-login/codex-login/browser"
 	"github.com/codex-login/codex-login/login"
 )
 
 type ui struct {
-	out     io.Writer
-	verbose bool
-	secrets []string // strings that must never be printed (proxy passwords)
+	out         io.Writer // stderr: for people
+	stdout      io.Writer // for machines
+	verbose     bool
+	json        bool
+	openBrowser bool
+	redact      *redactor
+	getenv      func(string) string
+	place       browser.Place
 }
 
-func newUI(e env, verbose bool) *ui { return &ui{out: e.stderr, verbose: verbose} }
+func newUI(e env) *ui {
+	return &ui{
+		out:    e.stderr,
+		stdout: e.stdout,
+		redact: &redactor{},
+		getenv: e.getenv,
+		place:  browser.Detect(e.getenv, e.root),
+	}
+}
 
 func (u *ui) printf(format string, args ...any) {
-	fmt.Fprint(u.out, redact(fmt.Sprintf(format, args...), u.secrets))
+	fmt.Fprint(u.out, u.redact.apply(fmt.Sprintf(format, args...)))
 }
 
-// logf prints a step of the login with -v.
+// logf prints a step with -v.
 func (u *ui) logf(format string, args ...any) {
 	if u.verbose {
 		u.printf("codex-login: "+format+"\n", args...)
@@ -43,12 +57,36 @@ func (u *ui) warn(format string, args ...any) {
 	u.printf("codex-login: warning: "+format+"\n", args...)
 }
 
-func (u *ui) signedIn(r *login.Result) {
+// failed prints an error and its hint.
+func (u *ui) failed(err error, hint string) {
+	u.printf("codex-login: error: %s\n", err)
+	if hint != "" {
+		u.printf("codex-login: hint: %s\n", hint)
+	}
+}
+
+// lockWait is told when Codex's lock on the credentials has been held by
+// another program for a while.
+func (u *ui) lockWait(lock string) {
+	u.printf("codex-login: waiting for %s: another program (usually Codex refreshing its tokens) holds it\n", lock)
+}
+
+// signedIn reports a completed login: JSON on stdout with --json, else a
+// sentence.
+func (u *ui) signedIn(r *login.Result) error {
+	if u.json {
+		data, err := json.Marshal(resultJSON(r))
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintln(u.stdout, u.redact.apply(string(data)))
+		return err
+	}
 	who := r.Email
 	if who == "" {
 		who = "your ChatGPT account"
 	}
-	detail := []string{}
+	var detail []string
 	if r.Plan != "" {
 		detail = append(detail, r.Plan+" plan")
 	}
@@ -58,28 +96,6 @@ func (u *ui) signedIn(r *login.Result) {
 	if len(detail) > 0 {
 		who += " (" + strings.Join(detail, ", ") + ")"
 	}
-	u.printf("Signed in to Codex as %s.\nCredentials saved to %s\n", who, r.Path)
-}
-
-// redact replaces every secret in s; it is the last guard, not the first.
-func redact(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if len(sec) >= 3 {
-			s = strings.ReplaceAll(s, sec, "xxxxx")
-		}
-	}
-	return s
-}
-
-// proxySecrets returns the password (raw and escaped) in a proxy URL.
-func proxySecrets(proxy string) []string {
-	u, err := url.Parse(proxy)
-	if err != nil || u.User == nil {
-		return nil
-	}
-	pw, ok := u.User.Password()
-	if !ok {
-		return nil
-	}
-	return []string{pw, url.QueryEscape(pw), url.PathEscape(pw)}
+	u.printf("Signed in to Codex as %s.\nCredentials saved to %s\n", who, r.Location)
+	return nil
 }

@@ -15,9 +15,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
-	"github.com/codex-login/codex-login/login"
+	"github.com/codex-login/codex-login/codexauth"
 	"github.com/codex-login/codex-login/login/logintest"
 	"github.com/codex-login/codex-login/trust/trusttest"
 )
@@ -122,7 +123,8 @@ func (w *world) login(args ...string) (code int, stdout, stderr string) {
 		base = append(base, "--port", fmt.Sprint(freePort(w.t)))
 	}
 	getenv := func(k string) string { return w.env[k] }
-	e := env{getenv: getenv, stdout: &out, stderr: &errOut, systemFile: filepath.Join(w.dir, "system-config.toml")}
+	e := env{getenv: getenv, stdout: &out, stderr: &errOut, systemFile: filepath.Join(w.dir, "system-config.toml"),
+		codexSystemDir: filepath.Join(w.dir, "etc-codex"), root: fstest.MapFS{}}
 	code = run(context.Background(), append(base, args...), e)
 	w.t.Logf("codex-login %s → %d\n%s", strings.Join(args, " "), code, errOut.String())
 	return code, out.String(), errOut.String()
@@ -167,7 +169,7 @@ func (w *world) browserOpened() bool {
 func (w *world) assertNoSecrets(output string, extra ...string) {
 	w.t.Helper()
 	secrets := extra
-	if f, err := (login.Store{Home: w.home}).Load(); err == nil && f != nil && f.Tokens != nil {
+	if f, err := (&codexauth.FileStore{Home: w.home}).Load(context.Background()); err == nil && f != nil && f.Tokens != nil {
 		secrets = append(secrets, f.Tokens.IDToken, f.Tokens.AccessToken, f.Tokens.RefreshToken)
 		if f.OpenAIAPIKey != nil {
 			secrets = append(secrets, *f.OpenAIAPIKey)

@@ -12,6 +12,9 @@ import (
 // maxHops bounds the redirects Browse follows.
 const maxHops = 10
 
+// BrowserAgent is the User-Agent Browse sends, as a browser would.
+const BrowserAgent = "Mozilla/5.0 (X11; Linux x86_64) logintest-browser"
+
 // Browse plays the user's browser: it GETs authorizeURL with client (which
 // must trust the issuer's path, e.g. through the proxy with its CA), follows
 // redirects to the issuer's own host and to the loopback callback
@@ -54,7 +57,12 @@ func Browse(client *http.Client, authorizeURL string) (string, error) {
 // get fetches u and returns its status, at most 64 KiB of its body and its
 // Location header.
 func get(c *http.Client, u *url.URL) (int, string, string, error) {
-	resp, err := c.Get(u.String())
+	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	if err != nil {
+		return 0, "", "", fmt.Errorf("browse: %s: %w", page(u), err)
+	}
+	req.Header.Set("User-Agent", BrowserAgent)
+	resp, err := c.Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {

@@ -10,7 +10,7 @@ import (
 // deviceLifetime is how long a user code can be approved and polled.
 const deviceLifetime = 15 * time.Minute
 
-// device is one device authorization (SPEC section 5).
+// device is one device authorization, as the issuer keeps it.
 type device struct {
 	userCode           string
 	expires            time.Time

@@ -41,11 +41,22 @@ func authorizeQuery() url.Values {
 	}
 }
 
-// serve sends one request to h as if it came to https://auth.corp.test.
+// serve sends one request to h as if it came to https://auth.corp.test,
+// with the headers Codex sends (no User-Agent; Originator on revoke).
 func serve(h http.Handler, method, target, contentType, body string) *httptest.ResponseRecorder {
+	return serveWith(h, method, target, contentType, body, nil)
+}
+
+func serveWith(h http.Handler, method, target, contentType, body string, header http.Header) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, "https://"+testHost+target, strings.NewReader(body))
 	if contentType != "" {
 		r.Header.Set("Content-Type", contentType)
+	}
+	if target == "/oauth/revoke" {
+		r.Header.Set("Originator", "codex_cli_rs")
+	}
+	for k, v := range header {
+		r.Header[k] = v
 	}
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
@@ -170,5 +181,18 @@ func startTLS(t *testing.T, i *Issuer) (*Server, *http.Client) {
 		},
 	}
 	t.Cleanup(tr.CloseIdleConnections)
-	return srv, &http.Client{Transport: tr}
+	return srv, &http.Client{Transport: noAgent{tr}}
 }
+
+// noAgent sends requests without a User-Agent, as Codex does.
+type noAgent struct{ base http.RoundTripper }
+
+func (n noAgent) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	if r.Header.Get("User-Agent") == "" {
+		r.Header.Set("User-Agent", "")
+	}
+	return n.base.RoundTrip(r)
+}
+
+func (n noAgent) CloseIdleConnections() { n.base.(*http.Transport).CloseIdleConnections() }

@@ -117,13 +117,28 @@ func NewIssuer(o Options) *Issuer {
 	return i
 }
 
-// ServeHTTP records the request and answers it.
+// ServeHTTP records the request and answers it. Like the bot filter in
+// front of OpenAI's issuer, it challenges Go's default User-Agent instead of
+// answering: Codex sends none on its requests.
 func (i *Issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.UserAgent(), "Go-http-client") {
+		i.record("CHALLENGED " + r.Method + " " + r.URL.Path)
+		challenge(w)
+		return
+	}
 	if r.URL.Path != "/oauth/token" || r.Method != http.MethodPost {
 		i.record(r.Method + " " + r.URL.Path) // the token handler records the grant type itself
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	i.mux.ServeHTTP(w, r)
+}
+
+// challenge answers as a bot filter does: 403, cf-mitigated, an HTML page.
+func challenge(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=UTF-8")
+	w.Header().Set("Cf-Mitigated", "challenge")
+	w.WriteHeader(http.StatusForbidden)
+	_, _ = w.Write([]byte("<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>Checking your browser.</body></html>"))
 }
 
 // SetURL sets the externally visible issuer URL (the iss claim and the base

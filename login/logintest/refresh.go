@@ -62,7 +62,8 @@ func (i *Issuer) refreshGrant(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// revoke implements POST /oauth/revoke (RFC 7009) with Codex's JSON body.
+// revoke implements POST /oauth/revoke (RFC 7009) with Codex's JSON body
+// and its Originator header.
 // Like RFC 7009 section 2.2 it answers 200 for a token it does not know.
 func (i *Issuer) revoke(w http.ResponseWriter, r *http.Request) {
 	var req struct {
@@ -76,6 +77,9 @@ func (i *Issuer) revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case r.Header.Get("Originator") != "codex_cli_rs":
+		writeError(w, http.StatusBadRequest, "invalid_request", "missing Originator: codex_cli_rs")
+		return
 	case req.Token == "":
 		writeError(w, http.StatusBadRequest, "invalid_request", "missing token")
 		return

@@ -131,3 +131,14 @@ func TestRevokeRefused(t *testing.T) {
 	}
 	refresh(t, i, rt)
 }
+
+func TestRevokeWithoutOriginatorRefused(t *testing.T) {
+	i := NewIssuer(Options{})
+	rt := login(t, i).RefreshToken
+	b, _ := json.Marshal(map[string]string{"token": rt, "token_type_hint": "refresh_token", "client_id": DefaultClientID})
+	w := serveWith(i, "POST", "/oauth/revoke", "application/json", string(b), http.Header{"Originator": {""}})
+	wantError(t, w, 400, "invalid_request", "Originator")
+	if len(i.Revoked()) != 0 {
+		t.Error("a revocation without Originator was recorded")
+	}
+}

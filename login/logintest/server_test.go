@@ -53,7 +53,7 @@ func TestServerCountsConnections(t *testing.T) {
 		t.Errorf("Conns() = %d after a failed handshake, want 1", n)
 	}
 
-	client.Transport.(*http.Transport).CloseIdleConnections()
+	client.CloseIdleConnections()
 	getJSON(t, client, base+"/.well-known/openid-configuration")
 	if n := srv.Conns(); n != 2 {
 		t.Errorf("Conns() = %d after reconnecting, want 2", n)

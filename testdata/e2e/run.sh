@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh: the end-to-end suite of issue 3, run after `go test ./...`.
+# run.sh: the end-to-end suite, run after `go test ./...`.
 #
 #   testdata/e2e/run.sh [-test.run REGEXP ...]   (extra arguments go to the test binary)
 #

@@ -91,7 +91,9 @@ func TestCommandServes(t *testing.T) {
 	defer client.CloseIdleConnections()
 	base := "https://auth.corp.test:" + port
 
-	resp, err := client.Get(base + "/.well-known/openid-configuration")
+	get, _ := http.NewRequest(http.MethodGet, base+"/.well-known/openid-configuration", nil)
+	get.Header.Set("User-Agent", "") // Codex sends none; the issuer challenges Go's default
+	resp, err := client.Do(get)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +106,9 @@ func TestCommandServes(t *testing.T) {
 
 	const token = "rt_revoked-by-the-test"
 	body := `{"token":"` + token + `","token_type_hint":"refresh_token","client_id":"app_EMoamEEZ73f0CkXaXp7hrann"}`
-	resp, err = client.Post(base+"/oauth/revoke", "application/json", strings.NewReader(body))
+	post, _ := http.NewRequest(http.MethodPost, base+"/oauth/revoke", strings.NewReader(body))
+	post.Header = http.Header{"Content-Type": {"application/json"}, "Originator": {"codex_cli_rs"}, "User-Agent": {""}}
+	resp, err = client.Do(post)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("revoke: %v %v", resp, err)
 	}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cli_auth_credentials_store = "ephemeral" is valid Codex configuration in
+// each file Codex reads; it means Codex keeps credentials in memory only,
+// so the login stops before the browser opens and says so.
+func TestEphemeralStoreStopsBeforeTheBrowser(t *testing.T) {
+	for _, file := range []string{"codex-home", "etc/config.toml", "etc/managed_config.toml"} {
+		t.Run(file, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, worldOptions{})
+			old := w.writeOld()
+			path := filepath.Join(w.home, "config.toml")
+			if dir, name, ok := strings.Cut(file, "/"); ok && dir == "etc" {
+				path = filepath.Join(w.dir, "etc-codex", name)
+			}
+			os.MkdirAll(filepath.Dir(path), 0o755)
+			if err := os.WriteFile(path, []byte("model = \"o3\"\ncli_auth_credentials_store = \"ephemeral\"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, _, stderr := w.login("--ca", w.caFile)
+			if code != exitFailure || !strings.Contains(stderr, "in memory only") || !strings.Contains(stderr, path) ||
+				strings.Count(stderr, "codex-login: hint: ") != 1 {
+				t.Fatalf("exit %d:\n%s", code, stderr)
+			}
+			if w.browserOpened() || strings.Contains(stderr, "/oauth/authorize") {
+				t.Fatal("the browser was opened for a login that cannot be saved")
+			}
+			w.assertUnchanged(old)
+		})
+	}
+}
+
+// Codex loads $CODEX_HOME/.env into its environment, below the real one:
+// codex-login uses a proxy and a CA named only there, and says where they
+// came from.
+func TestProxyAndCAFromCodexHomeDotEnv(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	delete(w.env, "HTTPS_PROXY")
+	os.MkdirAll(w.home, 0o700)
+	dotenv := "# set by IT\nexport HTTPS_PROXY=" + w.proxy.URL().String() + "\nSSL_CERT_FILE=\"" + w.caFile + "\"\nCODEX_HOME=/elsewhere\n"
+	envFile := filepath.Join(w.home, ".env")
+	if err := os.WriteFile(envFile, []byte(dotenv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := w.login("-v")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "HTTPS_PROXY in "+envFile) || !strings.Contains(stderr, "SSL_CERT_FILE in "+envFile) {
+		t.Fatalf("-v does not say the proxy and the CA came from %s:\n%s", envFile, stderr)
+	}
+	checkAuthFile(t, w.authPath(), w.issuerURL)
+	if n := w.proxy.Connects(issuerHost); n != 1 {
+		t.Fatalf("%d tunnels through the .env proxy, want 1", n)
+	}
+
+	// The real environment beats the file.
+	old, _ := os.ReadFile(w.authPath())
+	w.env["HTTPS_PROXY"] = "http://127.0.0.1:1"
+	code, _, stderr = w.login()
+	if code != exitFailure || !strings.Contains(stderr, "127.0.0.1:1") {
+		t.Fatalf("the real HTTPS_PROXY did not win over .env: exit %d\n%s", code, stderr)
+	}
+	w.assertUnchanged(old)
+}
+
+// The issuer's bot filter challenges Go's default User-Agent; Codex sends
+// none, and neither does codex-login, on any request of a login.
+func TestLoginSendsNoGoUserAgent(t *testing.T) {
+	w := newWorld(t, worldOptions{})
+	if code, _, stderr := w.login("--ca", w.caFile); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	reqs := w.issuer.Requests()
+	for _, r := range reqs {
+		if strings.HasPrefix(r, "CHALLENGED") {
+			t.Fatalf("the issuer challenged a request: %q", reqs)
+		}
+	}
+	if len(reqs) < 3 {
+		t.Fatalf("requests %q: expected the pre-flight, the exchanges and the browser's", reqs)
+	}
+}

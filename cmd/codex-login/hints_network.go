@@ -1,0 +1,119 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/codex-login/codex-login/config"
+	"github.com/codex-login/codex-login/oauth"
+	"github.com/codex-login/codex-login/trust"
+)
+
+const needProxyHint = "this network probably needs a proxy: run with --proxy http://PROXY:PORT or set HTTPS_PROXY"
+
+// networkHint explains CA files, certificates, proxies and what answered
+// instead of the issuer.
+func networkHint(err error, s *config.Settings) (string, int, bool) {
+	var (
+		fileErr   *trust.FileError
+		untrusted *trust.UntrustedError
+		expired   *trust.ExpiredError
+		hostname  *trust.HostnameError
+		weak      *trust.WeakCertError
+		tlsErr    *trust.TLSError
+		proxyAuth *trust.ProxyAuthError
+		refused   *trust.ProxyRefusedError
+		unreach   *trust.ProxyUnreachableError
+		proxyURL  *trust.ProxyURLError
+		dnsErr    *trust.DNSError
+		connErr   *trust.ConnectError
+		htmlErr   *oauth.HTMLError
+		redirect  *oauth.RedirectError
+		gateway   *oauth.GatewayError
+	)
+	switch {
+	case errors.As(err, &fileErr):
+		if fileErr.NotCA {
+			return "that is a server's own certificate; pass the root CA that issued it (ask IT for the corporate root certificate)", exitFailure, true
+		}
+		return fmt.Sprintf("fix or remove the path given by %s; it must name a PEM or DER certificate file", fileErr.Source), exitFailure, true
+	case errors.As(err, &untrusted):
+		return untrustedHint(untrusted, s), exitFailure, true
+	case errors.As(err, &expired):
+		if expired.NotYetValid {
+			return fmt.Sprintf("check this computer's clock: it says %s, before the certificate of %s becomes valid", expired.Now.UTC().Format("2006-01-02 15:04 MST"), expired.Host), exitFailure, true
+		}
+		return fmt.Sprintf("check this computer's clock (it says %s); if it is right, tell IT that the certificate %q presented for %s expired on %s", expired.Now.UTC().Format("2006-01-02"), expired.Subject, expired.Host, expired.NotAfter.UTC().Format("2006-01-02")), exitFailure, true
+	case errors.As(err, &hostname):
+		return fmt.Sprintf("if %s is the right issuer, tell IT that the certificate presented for it (issued by %q) does not name it", hostname.Host, hostname.Issuer), exitFailure, true
+	case errors.As(err, &weak):
+		return "ask IT to re-issue the inspection certificate with SHA-256 and an RSA-2048 or ECDSA key; Codex refuses this one too", exitFailure, true
+	case errors.As(err, &proxyAuth):
+		return proxyAuthHint(proxyAuth, s), exitFailure, true
+	case errors.As(err, &refused):
+		return fmt.Sprintf("the proxy does not let this machine reach %s; ask IT to allow it", refused.Host), exitFailure, true
+	case errors.As(err, &proxyURL):
+		return "write the proxy as http://HOST:PORT or http://USER:PASSWORD@HOST:PORT, with special characters in the user name and password percent-encoded", exitFailure, true
+	case errors.As(err, &unreach):
+		return fmt.Sprintf("check the proxy address%s, or unset it if this network needs no proxy", sourceOf(s, "proxy")), exitFailure, true
+	case errors.As(err, &dnsErr):
+		if dnsErr.Bypassed {
+			return fmt.Sprintf("%s matches the no-proxy list %q%s, so it was contacted directly; remove it from that list so it goes through the proxy", dnsErr.Host, dnsErr.NoProxy, sourceOf(s, "no_proxy")), exitFailure, true
+		}
+		return needProxyHint, exitFailure, true
+	case errors.As(err, &connErr):
+		return needProxyHint, exitFailure, true
+	case errors.As(err, &tlsErr):
+		if tlsErr.Proxy == "" {
+			return "if this network inspects TLS through a proxy, run with --proxy http://PROXY:PORT (or set HTTPS_PROXY)", exitFailure, true
+		}
+		return "run with -v to see the route; if it persists, ask IT whether the proxy allows this host", exitFailure, true
+	case errors.As(err, &htmlErr):
+		return htmlHint(htmlErr), exitFailure, true
+	case errors.As(err, &redirect):
+		return fmt.Sprintf("something between you and %s sent the request to %s (usually a captive portal or the proxy's sign-in page); open https://%s in a browser on this machine, sign in to the network if asked, then run codex-login again", hostOf(redirect.Endpoint), redirect.Location, hostOf(redirect.Endpoint)), exitFailure, true
+	case errors.As(err, &gateway):
+		return fmt.Sprintf("the proxy could not reach %s; check that %s is the right issuer, or ask IT to allow it", hostOf(gateway.Endpoint), hostOf(gateway.Endpoint)), exitFailure, true
+	}
+	return "", 0, false
+}
+
+func htmlHint(e *oauth.HTMLError) string {
+	host := hostOf(e.Endpoint)
+	if e.Kind == oauth.KindChallenge {
+		return fmt.Sprintf("the bot protection in front of %s challenged this request instead of answering; try again in a few minutes, and if it persists ask IT whether the proxy's address is blocked", host)
+	}
+	return fmt.Sprintf("something between you and %s (usually the proxy's block page or a captive portal) answered instead; open https://%s in a browser on this machine to see it, then ask IT to allow it", host, host)
+}
+
+func untrustedHint(e *trust.UntrustedError, s *config.Settings) string {
+	if s != nil && len(s.CA) > 0 {
+		return fmt.Sprintf("none of the configured CA files contains %q; ask IT for that root certificate and run: codex-login --ca /path/to/root.pem", e.CA)
+	}
+	if e.Proxy != "" {
+		return fmt.Sprintf("the proxy inspects TLS with its own CA; get %q from IT and run: codex-login --ca /path/to/root.pem", e.CA)
+	}
+	return fmt.Sprintf("get the corporate root certificate %q from IT and run: codex-login --ca /path/to/root.pem", e.CA)
+}
+
+func proxyAuthHint(e *trust.ProxyAuthError, s *config.Settings) string {
+	basic := len(e.Schemes) == 0
+	for _, sc := range e.Schemes {
+		if strings.EqualFold(sc, "basic") {
+			basic = true
+		}
+	}
+	switch {
+	case !basic:
+		return fmt.Sprintf("codex-login speaks Basic to proxies and this one wants %s; ask IT for a proxy port that accepts Basic, or run a local relay such as cntlm or px and pass --proxy http://127.0.0.1:PORT", strings.Join(e.Schemes, " or "))
+	case e.HadCredentials:
+		return fmt.Sprintf("check the user name and password in the proxy URL%s; special characters in them must be percent-encoded", sourceOf(s, "proxy"))
+	}
+	return "put your proxy user name and password in the proxy URL: --proxy http://USER:PASSWORD@PROXY:PORT (or the same in HTTPS_PROXY)"
+}
+
+func hostOf(endpoint string) string {
+	host, _, _ := strings.Cut(endpoint, "/")
+	return host
+}
