@@ -63,6 +63,11 @@ type Settings struct {
 	Files []string
 	// EnvFile is $CODEX_HOME/.env when it was read, else "".
 	EnvFile string
+	// EnvOverridden names the variables codex-login reads that both the real
+	// environment and EnvFile set, to different values. codex-login uses the
+	// real environment's; Codex lets .env override it, so Codex's route or
+	// trust differs from the one codex-login checked.
+	EnvOverridden []string
 }
 
 // Value is one setting and the source it came from.

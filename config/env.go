@@ -35,6 +35,20 @@ func (e environment) lookup(name string) (value, source string) {
 	return "", ""
 }
 
+// overridden lists the variables config reads that the real environment
+// and the .env file both set, to different values.
+func (e environment) overridden() []string {
+	var out []string
+	for _, names := range [][]string{proxyVars, noProxyVars, {"SSL_CERT_FILE", "SSL_CERT_DIR"}} {
+		for _, name := range names {
+			if real, file := e.getenv(name), e.dotenv[name]; real != "" && file != "" && real != file {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
 // fromEnv returns the settings the environment sets: the proxy (first
 // non-empty of proxyVars), NO_PROXY, and CA files from CODEX_CA_CERTIFICATE,
 // SSL_CERT_FILE and SSL_CERT_DIR (a list, split like PATH).

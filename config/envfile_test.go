@@ -68,6 +68,20 @@ func TestEnvFileCA(t *testing.T) {
 	if !reflect.DeepEqual(s.CA, want) {
 		t.Errorf("CA:\n%s\nwant:\n%s", caString(s.CA), caString(want))
 	}
+	if !reflect.DeepEqual(s.EnvOverridden, []string{"SSL_CERT_DIR"}) {
+		t.Errorf("EnvOverridden = %q, want the SSL_CERT_DIR both set differently", s.EnvOverridden)
+	}
+}
+
+// TestEnvOverridden names only the variables that the real environment and
+// the file both set, to different values: Codex would use the file's.
+func TestEnvOverridden(t *testing.T) {
+	home := t.TempDir()
+	writeFile(t, filepath.Join(home, ".codex", ".env"), "HTTPS_PROXY=http://file.test:1\nNO_PROXY=.same.test\nSSL_CERT_FILE=/file.pem\nPATH=/x\n")
+	env := map[string]string{"HTTPS_PROXY": "http://real.test:1", "NO_PROXY": ".same.test", "PATH": "/usr/bin"}
+	if got := load(t, Inputs{Home: home, Env: envMap(env)}).EnvOverridden; !reflect.DeepEqual(got, []string{"HTTPS_PROXY"}) {
+		t.Errorf("EnvOverridden = %q, want [HTTPS_PROXY]", got)
+	}
 }
 
 // TestEnvFileIgnoresCodexVariables: as in Codex, a CODEX_ variable in the

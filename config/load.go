@@ -61,6 +61,7 @@ func Load(in Inputs) (*Settings, error) {
 		return nil, err
 	}
 	s.EnvFile = env.envFile
+	s.EnvOverridden = env.overridden()
 
 	layer, err := fromEnv(env, in.Home)
 	if err != nil {

@@ -85,8 +85,11 @@ func (a *app) Settings() (*config.Settings, error) {
 			Timeout:  login.DefaultTimeout,
 		},
 	})
-	if a.settings != nil {
-		a.ui.redact.addProxy(a.settings.Proxy.V)
+	if s := a.settings; s != nil {
+		a.ui.redact.addProxy(s.Proxy.V)
+		for _, name := range s.EnvOverridden {
+			a.ui.warn("%s is set both here and in %s; codex-login uses this environment's value, but Codex lets the file's win, so Codex may not take the route checked here", name, s.EnvFile)
+		}
 	}
 	return a.settings, a.settingsErr
 }

@@ -68,6 +68,10 @@ func TestProxyAndCAFromCodexHomeDotEnv(t *testing.T) {
 	if code != exitFailure || !strings.Contains(stderr, "127.0.0.1:1") {
 		t.Fatalf("the real HTTPS_PROXY did not win over .env: exit %d\n%s", code, stderr)
 	}
+	// Codex itself would take the file's proxy: say so.
+	if !strings.Contains(stderr, "codex-login: warning: HTTPS_PROXY is set both here and in "+envFile) {
+		t.Fatalf("no warning that Codex takes another proxy:\n%s", stderr)
+	}
 	w.assertUnchanged(old)
 }
 
