@@ -131,9 +131,13 @@ func (s *FileStore) Check(ctx context.Context) error {
 
 // read returns the current auth.json, or nil when there is none.
 func (s *FileStore) read() (*AuthFile, error) {
-	data, err := os.ReadFile(s.Path())
+	data, err := readBounded(s.Path())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == s.Path() {
+		return nil, fmt.Errorf("read %s: %w", s.Path(), pe.Err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", s.Path(), err)

@@ -2,8 +2,6 @@ package config
 
 import (
 	"bytes"
-	"errors"
-	"io/fs"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -24,7 +22,7 @@ const codexPrefix = "CODEX_"
 func loadDotenv(codexHome string, getenv func(string) string) (string, map[string]string, error) {
 	path := filepath.Join(codexHome, ".env")
 	data, err := readRegular(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	if absent(err) {
 		return "", nil, nil
 	}
 	if err != nil {

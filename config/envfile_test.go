@@ -141,3 +141,14 @@ func TestEnvFileErrors(t *testing.T) {
 	_, err = Load(Inputs{Home: home})
 	configError(t, err, dir+": cannot read it: it is a directory, not a regular file")
 }
+
+// A CODEX_HOME below a regular file holds no config.toml and no .env: they
+// are skipped, and the credential store reports the bad CODEX_HOME.
+func TestCodexHomeBelowAFileIsNotAConfigError(t *testing.T) {
+	home := t.TempDir()
+	file := writeFile(t, filepath.Join(home, "file"), "x")
+	s := load(t, Inputs{Home: home, Env: envMap(map[string]string{"CODEX_HOME": filepath.Join(file, "codex")})})
+	if s.CodexHome != filepath.Join(file, "codex") || s.EnvFile != "" {
+		t.Fatalf("CodexHome %q, EnvFile %q", s.CodexHome, s.EnvFile)
+	}
+}

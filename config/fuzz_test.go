@@ -75,7 +75,7 @@ func checkFocus(t *testing.T, data []byte, loadErr error) {
 		t.Fatalf("syntax error %v not reported", p.Error())
 	}
 	var full, focused document
-	if toml.Unmarshal(data, &full) != nil {
+	if toml.Unmarshal(data, &full) != nil || hasCaseVariant(data) {
 		return
 	}
 	if err := toml.Unmarshal(focus(data, append(slices.Clip(codexKeys), "login")...), &focused); err != nil {
@@ -84,6 +84,28 @@ func checkFocus(t *testing.T, data []byte, loadErr error) {
 	if !reflect.DeepEqual(full, focused) {
 		t.Fatalf("whole document decodes to %+v, its focused copy to %+v", full, focused)
 	}
+}
+
+// hasCaseVariant reports whether data sets a key that differs from one of
+// codex-login's only in case. go-toml matches struct fields without regard
+// to case, so a whole-document decode takes such a key; Load, like Codex,
+// does not.
+func hasCaseVariant(data []byte) bool {
+	variant := func(key string, known []string) bool {
+		for _, k := range known {
+			if strings.EqualFold(key, k) && key != k {
+				return true
+			}
+		}
+		return false
+	}
+	top := append(slices.Clip(codexKeys), "login")
+	found := false
+	visit(data, func(path []string, _ int, _ bool) bool {
+		found = variant(path[0], top) || len(path) > 1 && path[0] == "login" && variant(path[1], loginKeys)
+		return !found
+	})
+	return found
 }
 
 // FuzzParseDotenv feeds arbitrary bytes as $CODEX_HOME/.env. parseDotenv

@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"slices"
 )
@@ -43,7 +42,7 @@ func Load(in Inputs) (*Settings, error) {
 			continue
 		}
 		layer, path, err := readFile(f, in.Home)
-		if errors.Is(err, fs.ErrNotExist) && !f.flag {
+		if absent(err) && !f.flag {
 			continue
 		}
 		if err != nil {

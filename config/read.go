@@ -50,6 +50,13 @@ func readRegular(abs string) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// absent reports whether err says that a file is not there: missing, or
+// below a path that is not a directory (CODEX_HOME may name a file; the
+// credential store reports that, with its own fix).
+func absent(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotDir)
+}
+
 // checkRegular returns an *Error unless info describes a regular file of at
 // most maxFileSize bytes.
 func checkRegular(abs string, info fs.FileInfo) error {

@@ -92,6 +92,7 @@ type GatewayError struct {
 	Endpoint   string
 	Status     string // e.g. "503 Service Unavailable"
 	ProxyError string // squid's X-Squid-Error, when present
+	Page       string // the error page's title, else the start of its text
 }
 
 func (e *GatewayError) Error() string {

@@ -44,8 +44,12 @@ func (r reply) classify(resp *http.Response, data []byte, v any) error {
 	switch status {
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		if !json.Valid(data) {
+			page := title
+			if page == "" {
+				page = r.text(string(tagRE.ReplaceAll(data, []byte(" "))), 200)
+			}
 			return &GatewayError{Endpoint: r.endpoint, Status: r.text(resp.Status, 100),
-				ProxyError: r.text(resp.Header.Get("X-Squid-Error"), 100)}
+				ProxyError: r.text(resp.Header.Get("X-Squid-Error"), 100), Page: page}
 		}
 	}
 	if html {
@@ -147,6 +151,9 @@ func isHTML(h http.Header, data []byte) bool {
 }
 
 var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+
+// tagRE matches markup, so that the text of an untitled page can be shown.
+var tagRE = regexp.MustCompile(`(?s)<[^>]*>`)
 
 func (r reply) pageTitle(data []byte) string {
 	m := titleRE.FindSubmatch(data)

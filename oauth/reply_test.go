@@ -71,10 +71,17 @@ func TestTokenEndpointReplies(t *testing.T) {
 			htmlErr("challenge", "Attention Required! | Cloudflare", 503)},
 		{"squid gateway error", 503, http.Header{"Content-Type": {"text/html"}, "X-Squid-Error": {"ERR_DNS_FAIL 0"}}, "<title>ERROR</title>", func(t *testing.T, err error) {
 			var ge *GatewayError
-			if !errors.As(err, &ge) || ge.ProxyError != "ERR_DNS_FAIL 0" || ge.Status != "503 Service Unavailable" {
+			if !errors.As(err, &ge) || ge.ProxyError != "ERR_DNS_FAIL 0" || ge.Status != "503 Service Unavailable" || ge.Page != "ERROR" {
 				t.Fatalf("got %#v", err)
 			}
 		}},
+		{"mitmproxy gateway page without a title", 502, http.Header{"Content-Type": {"text/html"}},
+			"<html><body><h1>502 Bad Gateway</h1><p>Server connection to ('auth.corp.test', 443) failed: Name or service not known</p></body></html>", func(t *testing.T, err error) {
+				var ge *GatewayError
+				if !errors.As(err, &ge) || !strings.Contains(ge.Page, "Name or service not known") || strings.Contains(ge.Page, "<") {
+					t.Fatalf("got %#v", err)
+				}
+			}},
 		{"bare 502", 502, nil, "", func(t *testing.T, err error) {
 			var ge *GatewayError
 			if !errors.As(err, &ge) || ge.ProxyError != "" || ge.Status != "502 Bad Gateway" {

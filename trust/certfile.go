@@ -15,38 +15,6 @@ import (
 	"time"
 )
 
-// FileError is a configured CA file or directory that cannot be used.
-type FileError struct {
-	Path, Source string
-	Dir          bool   // Path is a directory
-	Reason       string // "no certificate in it", `"CN" is a server certificate for host.example, not a CA`, ...
-	NotCA        bool   // it holds a server (or client) certificate where a CA was expected
-	Err          error  // underlying fs or parse error, when any
-}
-
-func (e *FileError) Error() string {
-	what := "file"
-	if e.Dir {
-		what = "directory"
-	}
-	msg := e.Reason
-	var pe *fs.PathError
-	switch {
-	case msg == "" && errors.As(e.Err, &pe) && pe.Path == e.Path:
-		msg = pe.Err.Error() // the path is already named
-	case msg == "":
-		msg = fmt.Sprint(e.Err)
-	case e.Err != nil:
-		msg += ": " + e.Err.Error()
-	}
-	return fmt.Sprintf("read CA %s %s (from %s): %s", what, e.Path, e.Source, msg)
-}
-
-func (e *FileError) Unwrap() error { return e.Err }
-
-// ReasonNoCert starts FileError.Reason when a file holds no certificate.
-const ReasonNoCert = "no certificate in it"
-
 func (p *Pool) addLocation(l Location) error {
 	if l.Dir {
 		return p.addDir(l)
@@ -54,7 +22,10 @@ func (p *Pool) addLocation(l Location) error {
 	data := l.Data
 	if data == nil {
 		var err error
-		if data, err = os.ReadFile(l.Path); err != nil {
+		if data, err = readBounded(l.Path, maxCAFile); err != nil {
+			if reason, _ := problemReason(err); reason != "" {
+				return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Reason: reason}, nil)
+			}
 			return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Err: err}, err)
 		}
 	}
@@ -74,8 +45,11 @@ func (p *Pool) addLocation(l Location) error {
 // addDir reads every file of a directory, like OpenSSL's CApath. Files
 // without certificates (hash links, CRLs, READMEs) are skipped.
 func (p *Pool) addDir(l Location) error {
-	entries, err := os.ReadDir(l.Path)
+	entries, err := listDir(l.Path)
 	if err != nil {
+		if reason, _ := problemReason(err); reason != "" {
+			return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Dir: true, Reason: reason}, nil)
+		}
 		return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Dir: true, Err: err}, err)
 	}
 	found := false
@@ -84,9 +58,13 @@ func (p *Pool) addDir(l Location) error {
 		if e.IsDir() || sameDirSymlink(l.Path, e) {
 			continue
 		}
-		data, err := os.ReadFile(path)
+		data, err := readBounded(path, maxCAFile)
 		if err != nil {
-			continue // a dangling link or a subdirectory behind a link
+			reason, notFile := problemReason(err)
+			if reason == "" || notFile || l.Optional {
+				continue // a dangling link, a subdirectory behind a link, a FIFO, a device
+			}
+			return &FileError{Path: path, Source: l.Source, Reason: reason}
 		}
 		certs, reason, err := parseCertFile(data)
 		if strings.HasPrefix(reason, ReasonNoCert) {
@@ -131,7 +109,7 @@ func (p *Pool) addAll(l Location, file string, certs []*x509.Certificate) {
 		// Bundles named by SSL_CERT_FILE or SSL_CERT_DIR are usually the
 		// system's own, where expired roots are normal: warn only about
 		// certificates somebody chose for codex-login.
-		if !l.Optional && now.After(c.NotAfter) {
+		if !l.Optional && now.After(c.NotAfter) && !p.isSystem(c) {
 			p.warn(Warning{Kind: WarnExpired, Source: l.Source, Path: file, Subject: name(c), NotAfter: c.NotAfter})
 		}
 		p.add(Cert{Certificate: c, Source: l.Source, File: file})

@@ -1,10 +1,14 @@
 package trust
 
 import (
+	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/net/http/httpproxy"
@@ -17,8 +21,9 @@ type Options struct {
 	// Schemes http, https, socks5 and socks5h; a bare host:port means http.
 	// Basic credentials may be given as user:password@ in it.
 	Proxy       string
-	NoProxy     string // NO_PROXY syntax
-	ProxySource string // where Proxy came from ("--proxy", "HTTPS_PROXY", ...), for messages
+	NoProxy     string  // NO_PROXY syntax
+	ProxySource string  // where Proxy came from ("--proxy", "HTTPS_PROXY", ...), for messages
+	Limits      *Limits // nil: the default limit of every phase
 }
 
 // Client is the HTTP client every request of codex-login goes through.
@@ -29,13 +34,21 @@ type Client struct {
 	proxy   *url.URL // nil when direct
 	noProxy string
 	proxyFn func(*url.URL) (*url.URL, error)
+	limits  Limits
+	dialTCP func(ctx context.Context, network, addr string) (net.Conn, error) // replaced by tests
+
+	mu     sync.Mutex
+	chains map[string][]*x509.Certificate // by host: the chain of the last TLS connection
 }
 
 // NewClient builds the client: proxy chosen by golang.org/x/net/http/httpproxy
 // from o (never from the environment, which the config package reads),
-// TLS 1.2 or later verified against o.Pool, and timeouts that let the
-// connection opened by the pre-flight be reused for the token exchange
-// minutes later. Every transport error is passed through Explain.
+// TLS 1.2 or later verified against o.Pool, a time limit for each phase
+// of a request (see Limits), TCP keep-alives that find a dead connection
+// fast, and a kept-alive connection, so the one opened by the pre-flight
+// serves the token exchange minutes later; when that connection turns out
+// dead, the request is sent again on a new one, but never once a byte of
+// reply has come. Every transport error is passed through Explain.
 func NewClient(o Options) (*Client, error) {
 	pool := o.Pool
 	if pool == nil {
@@ -44,7 +57,7 @@ func NewClient(o Options) (*Client, error) {
 			return nil, err
 		}
 	}
-	c := &Client{pool: pool, noProxy: o.NoProxy}
+	c := &Client{pool: pool, noProxy: o.NoProxy, limits: o.Limits.withDefaults(), chains: map[string][]*x509.Certificate{}}
 	cfg := &httpproxy.Config{NoProxy: o.NoProxy}
 	if o.Proxy != "" {
 		u, err := parseProxy(o.Proxy, o.ProxySource)
@@ -55,23 +68,25 @@ func NewClient(o Options) (*Client, error) {
 		cfg.HTTPProxy, cfg.HTTPSProxy = u.String(), u.String()
 	}
 	c.proxyFn = cfg.ProxyFunc()
+	c.dialTCP = newDialer(c.limits).DialContext
 
-	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 	t := &http.Transport{
 		Proxy:       func(r *http.Request) (*url.URL, error) { return c.proxyFn(r.URL) },
-		DialContext: dialer.DialContext,
+		DialContext: c.dial,
 		TLSClientConfig: &tls.Config{
 			RootCAs:    pool.CertPool(),
 			MinVersion: tls.VersionTLS12,
 		},
 		OnProxyConnectResponse: onConnectResponse,
-		TLSHandshakeTimeout:    30 * time.Second,
-		ResponseHeaderTimeout:  60 * time.Second,
+		// The phase limits are enforced by the round tripper; this one
+		// only bounds a handshake that no request waits for any more.
+		TLSHandshakeTimeout:    2 * c.limits.Handshake,
+		MaxResponseHeaderBytes: 1 << 20,
 		IdleConnTimeout:        30 * time.Minute,
 		MaxIdleConnsPerHost:    2,
 		ExpectContinueTimeout:  time.Second,
 	}
-	c.HTTP = &http.Client{Transport: &explainer{base: t, c: c}}
+	c.HTTP = &http.Client{Transport: &roundTripper{base: t, c: c}}
 	return c, nil
 }
 
@@ -120,27 +135,32 @@ func (c *Client) Route(u *url.URL) Route {
 // Pool returns the certificates the client trusts.
 func (c *Client) Pool() *Pool { return c.pool }
 
-// explainer is the client's RoundTripper: the Transport, with every error
-// turned into one that says what went wrong.
-type explainer struct {
-	base *http.Transport
-	c    *Client
+// PeerChain returns the verified chain (leaf first) of the last TLS
+// connection the client made to host (a name, with or without port), nil
+// if none. Behind a TLS-inspecting proxy it is the proxy's forged chain.
+func (c *Client) PeerChain(host string) []*x509.Certificate {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.chains[hostKey(host)]
 }
 
-func (e *explainer) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := e.base.RoundTrip(r)
-	if err == nil {
-		return resp, nil
+// recordChain remembers the chain of a reply's connection to host.
+func (c *Client) recordChain(host string, cs *tls.ConnectionState) {
+	if cs == nil {
+		return
 	}
-	proxy := e.c.ProxyFor(r.URL)
-	bypassed := e.c.proxy != nil && proxy == nil
-	err = Explain(err, r.URL.Hostname(), proxy, bypassed, e.c.pool)
-	if d, ok := err.(*DNSError); ok && d.Bypassed {
-		d.NoProxy = e.c.noProxy
+	chain := cs.PeerCertificates
+	if len(cs.VerifiedChains) > 0 {
+		chain = cs.VerifiedChains[0]
 	}
-	return nil, err
+	c.mu.Lock()
+	c.chains[hostKey(host)] = chain
+	c.mu.Unlock()
 }
 
-// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
-// Transport.
-func (e *explainer) CloseIdleConnections() { e.base.CloseIdleConnections() }
+func hostKey(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return strings.ToLower(strings.Trim(host, "[]"))
+}

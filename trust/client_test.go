@@ -2,8 +2,6 @@ package trust
 
 import (
 	"errors"
-	"io"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,54 +10,6 @@ import (
 )
 
 const proxyPassword = "s3cr3t-pa55"
-
-// corpNet is a corporate network in miniature: the issuer, reachable only
-// by its .test name, behind a TLS-inspecting proxy.
-type corpNet struct {
-	origin, inspect *trusttest.CA
-	proxy           *trusttest.Proxy
-}
-
-func newCorpNet(t *testing.T, o trusttest.ProxyOptions) *corpNet {
-	t.Helper()
-	n := &corpNet{origin: newCA(t, "Corp Test Origin CA"), inspect: newCA(t, "Corp Inspection CA")}
-	leaf, err := n.origin.Issue("auth.corp.test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := serveTLS(t, leaf)
-	o.CA = n.inspect
-	o.Upstream = map[string]string{"auth.corp.test": srv.Listener.Addr().String()}
-	o.UpstreamRoots = n.origin.Pool()
-	if n.proxy, err = trusttest.NewProxy(o); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(n.proxy.Close)
-	return n
-}
-
-// proxyURL returns the proxy's URL with userinfo user:pass when user != "".
-func (n *corpNet) proxyURL(user, pass string) string {
-	u := n.proxy.URL()
-	if user != "" {
-		u.User = url.UserPassword(user, pass)
-	}
-	return u.String()
-}
-
-func get(t *testing.T, c *Client, rawURL string) (string, error) {
-	t.Helper()
-	resp, err := c.HTTP.Get(rawURL)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("GET %s: %s: %s", rawURL, resp.Status, body)
-	}
-	return string(body), err
-}
 
 func TestClientThroughInspectingProxy(t *testing.T) {
 	tests := []struct {

@@ -19,6 +19,7 @@ type UntrustedError struct {
 	CA          string // subject CN (else full subject) of the issuer of the last presented certificate
 	Chain       []*x509.Certificate
 	Stale       []Cert // trusted certificates named CA that still did not verify: usually an old copy of a renewed CA
+	Configured  int    // how many configured certificates (not system roots) the pool holds
 }
 
 func (e *UntrustedError) Error() string {
@@ -82,47 +83,6 @@ func (e *TLSError) Error() string {
 
 func (e *TLSError) Unwrap() error { return e.Err }
 
-// ProxyAuthError: the proxy answered CONNECT with 407.
-type ProxyAuthError struct {
-	Proxy          string
-	Schemes        []string // from Proxy-Authenticate: "Basic", "NTLM", "Negotiate", ...
-	HadCredentials bool     // the proxy URL carried a user name and password
-}
-
-func (e *ProxyAuthError) Error() string {
-	schemes := "no scheme named"
-	if len(e.Schemes) > 0 {
-		schemes = strings.Join(e.Schemes, ", ")
-	}
-	if e.HadCredentials {
-		return fmt.Sprintf("proxy %s rejected the credentials (it asks for %s)", e.Proxy, schemes)
-	}
-	return fmt.Sprintf("proxy %s requires authentication (it asks for %s)", e.Proxy, schemes)
-}
-
-// ProxyRefusedError: the proxy answered CONNECT with a status other than
-// 200 or 407.
-type ProxyRefusedError struct {
-	Proxy, Host string
-	Status      string // e.g. "403 Forbidden"
-}
-
-func (e *ProxyRefusedError) Error() string {
-	return fmt.Sprintf("proxy %s refused to connect to %s: %s", e.Proxy, e.Host, e.Status)
-}
-
-// ProxyUnreachableError: the proxy itself could not be reached.
-type ProxyUnreachableError struct {
-	Proxy string
-	Err   error
-}
-
-func (e *ProxyUnreachableError) Error() string {
-	return fmt.Sprintf("cannot reach proxy %s: %v", e.Proxy, e.Err)
-}
-
-func (e *ProxyUnreachableError) Unwrap() error { return e.Err }
-
 // DNSError: Host could not be resolved (only happens when connecting
 // directly; through a proxy the proxy resolves names).
 type DNSError struct {
@@ -176,14 +136,11 @@ func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 // changes nothing.
 type explained interface{ explained() }
 
-func (*UntrustedError) explained()        {}
-func (*ExpiredError) explained()          {}
-func (*HostnameError) explained()         {}
-func (*WeakCertError) explained()         {}
-func (*TLSError) explained()              {}
-func (*ProxyAuthError) explained()        {}
-func (*ProxyRefusedError) explained()     {}
-func (*ProxyUnreachableError) explained() {}
-func (*DNSError) explained()              {}
-func (*ConnectError) explained()          {}
-func (*ProxyURLError) explained()         {}
+func (*UntrustedError) explained() {}
+func (*ExpiredError) explained()   {}
+func (*HostnameError) explained()  {}
+func (*WeakCertError) explained()  {}
+func (*TLSError) explained()       {}
+func (*DNSError) explained()       {}
+func (*ConnectError) explained()   {}
+func (*ProxyURLError) explained()  {}

@@ -39,13 +39,27 @@ func Explain(err error, host string, proxy *url.URL, bypassed bool, pool *Pool) 
 	switch {
 	case proxy != nil && errors.As(err, &op) && op.Op == "proxyconnect":
 		// Reaching the proxy itself: the dial, or TLS with an https proxy.
+		var rh tls.RecordHeaderError
 		if errors.As(op.Err, &cve) {
 			return explainCert(cve, proxy.Host, "", pool)
+		}
+		if proxy.Scheme == "https" && errors.As(op.Err, &rh) && string(rh.RecordHeader[:]) == "HTTP/" {
+			return &ProxySchemeError{Proxy: proxyName, Speaks: "http"}
 		}
 		if handshakeFailed(op.Err) {
 			return &TLSError{Host: proxy.Host, Err: op.Err}
 		}
 		return &ProxyUnreachableError{Proxy: proxyName, Err: op.Err}
+	case proxy != nil && isSOCKS(proxy.Scheme) && errors.As(err, &op) && strings.HasPrefix(op.Op, "socks "):
+		// Go's SOCKS client words the proxy's refusal "unknown error " + the
+		// reply's name; anything else is the handshake failing.
+		reply, refused := strings.CutPrefix(op.Err.Error(), "unknown error ")
+		if !refused {
+			reply = ""
+		}
+		return &SOCKSError{Proxy: proxyName, Host: host, Reply: reply, Err: op.Err}
+	case proxy != nil && proxy.Scheme == "http" && answeredInTLS(err):
+		return &ProxySchemeError{Proxy: proxyName, Speaks: "https"}
 	case errors.As(err, &cve):
 		return explainCert(cve, host, proxyName, pool)
 	case proxy == nil && errors.As(err, &dns):
@@ -115,7 +129,8 @@ func untrusted(host, proxy string, chain []*x509.Certificate, pool *Pool, now ti
 		}
 		stale = append(stale, t)
 	}
-	return &UntrustedError{Host: host, Proxy: proxy, CA: issuerName(last), Chain: chain, Stale: stale}
+	return &UntrustedError{Host: host, Proxy: proxy, CA: issuerName(last), Chain: chain, Stale: stale,
+		Configured: pool.configuredCount()}
 }
 
 // named returns the certificates of the pool that are named like the
@@ -148,11 +163,8 @@ func validAt(c *x509.Certificate, t time.Time) bool {
 // count, as no one checks them) or an RSA key under 2048 bits.
 func weakness(chain []*x509.Certificate) (subject, reason string) {
 	for _, c := range chain {
-		if !bytes.Equal(c.RawSubject, c.RawIssuer) {
-			switch c.SignatureAlgorithm {
-			case x509.MD2WithRSA, x509.MD5WithRSA, x509.SHA1WithRSA, x509.DSAWithSHA1, x509.ECDSAWithSHA1:
-				return name(c), fmt.Sprintf("is signed with %s, which is no longer accepted", c.SignatureAlgorithm)
-			}
+		if !bytes.Equal(c.RawSubject, c.RawIssuer) && weakSignature(c.SignatureAlgorithm) {
+			return name(c), fmt.Sprintf("is signed with %s, which is no longer accepted", c.SignatureAlgorithm)
 		}
 		if k, ok := c.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < 2048 {
 			return name(c), fmt.Sprintf("has a %d-bit RSA key, and at least 2048 bits are needed", k.N.BitLen())
@@ -185,4 +197,11 @@ func handshakeFailed(err error) bool {
 	}
 	s := err.Error()
 	return strings.HasPrefix(s, "tls: ") || s == "net/http: TLS handshake timeout"
+}
+
+// answeredInTLS reports whether the answer to CONNECT was a TLS record (an
+// alert or a handshake) rather than HTTP: the proxy's port speaks TLS.
+func answeredInTLS(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, `malformed HTTP response "\x15\x03`) || strings.Contains(s, `malformed HTTP response "\x16\x03`)
 }

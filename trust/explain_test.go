@@ -190,7 +190,7 @@ func TestClientDNSBypass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.HTTP.Transport.(*explainer).base.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+	c.dialTCP = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		host, _, _ := net.SplitHostPort(addr)
 		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
 	}

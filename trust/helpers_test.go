@@ -69,10 +69,15 @@ func leafWith(t testing.TB, ca *trusttest.CA, alg x509.SignatureAlgorithm, key c
 
 // serveTLS starts an HTTPS server on 127.0.0.1 presenting cert.
 func serveTLS(t testing.TB, cert tls.Certificate) *httptest.Server {
-	t.Helper()
-	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return serveTLSWith(t, cert, func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "hello from "+r.Host)
-	}))
+	})
+}
+
+// serveTLSWith is serveTLS with a handler.
+func serveTLSWith(t testing.TB, cert tls.Certificate, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	s := httptest.NewUnstartedServer(h)
 	s.Config.ErrorLog = log.New(io.Discard, "", 0)
 	s.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 	s.StartTLS()

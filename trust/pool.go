@@ -105,8 +105,24 @@ func (p *Pool) CertPool() *x509.CertPool {
 }
 
 // Configured returns the certificates that did not come from the system,
-// in the order they were read, each once.
+// in the order they were read, each once. A certificate that is also a
+// system root is not listed: a location that names the system bundle
+// itself (SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt, common with
+// Nix, conda and many images) adds nothing. On macOS and Windows, whose
+// stores are not listed, every certificate read from a location counts.
 func (p *Pool) Configured() []Cert { return slices.Clone(p.configured) }
+
+func (p *Pool) configuredCount() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.configured)
+}
+
+// isSystem reports whether c is one of the system roots that were read.
+func (p *Pool) isSystem(c *x509.Certificate) bool {
+	return p.sources[sha256.Sum256(c.Raw)].Source == SystemSource
+}
 
 // SystemCount returns how many system roots were loaded, or -1 when the
 // operating system verifies against its own store (macOS, Windows) and
@@ -133,17 +149,19 @@ func (p *Pool) seen(der []byte) bool {
 }
 
 // add puts c in the pool unless it is there already, and lists it among
-// the configured certificates when it did not come from the system.
+// the configured certificates when it is no system root.
 func (p *Pool) add(c Cert) {
 	sum := sha256.Sum256(c.Raw)
-	if _, ok := p.sources[sum]; !ok {
+	first, ok := p.sources[sum]
+	if !ok {
+		first = c
 		p.sources[sum] = c
 		p.pool.AddCert(c.Certificate)
 		if c.Source == SystemSource {
 			p.system++
 		}
 	}
-	if c.Source != SystemSource && !p.isConf[sum] {
+	if first.Source != SystemSource && !p.isConf[sum] {
 		p.isConf[sum] = true
 		p.configured = append(p.configured, c)
 	}

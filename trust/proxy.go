@@ -1,9 +1,6 @@
 package trust
 
 import (
-	"context"
-	"net"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -62,26 +59,6 @@ func redactRaw(raw string) string {
 		return raw[:start+colon+1] + "xxxxx" + raw[at:]
 	}
 	return raw
-}
-
-// onConnectResponse turns a CONNECT answer other than 200 into
-// *ProxyAuthError or *ProxyRefusedError.
-func onConnectResponse(_ context.Context, proxy *url.URL, req *http.Request, resp *http.Response) error {
-	if resp.StatusCode == http.StatusOK {
-		return nil
-	}
-	if resp.StatusCode == http.StatusProxyAuthRequired {
-		return &ProxyAuthError{
-			Proxy:          proxy.Redacted(),
-			Schemes:        authSchemes(resp.Header.Values("Proxy-Authenticate")),
-			HadCredentials: proxy.User != nil,
-		}
-	}
-	host := req.Host
-	if h, port, err := net.SplitHostPort(host); err == nil && port == "443" {
-		host = h
-	}
-	return &ProxyRefusedError{Proxy: proxy.Redacted(), Host: host, Status: resp.Status}
 }
 
 var knownSchemes = map[string]string{

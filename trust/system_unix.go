@@ -5,7 +5,6 @@ package trust
 import (
 	"crypto/x509"
 	"encoding/pem"
-	"os"
 	"path/filepath"
 	"runtime"
 )
@@ -56,20 +55,21 @@ func systemPaths() (files, dirs []string) {
 }
 
 // loadSystem reads the system roots the way crypto/x509 does: the first
-// bundle file that can be read, then every file of every directory.
+// bundle file that can be read, then every file of every directory;
+// each through readBounded, so a FIFO or a device there blocks nothing.
 func (p *Pool) loadSystem() error {
 	p.pool = x509.NewCertPool()
 	files, dirs := systemPaths()
 	bundle := ""
 	for _, f := range files {
-		if data, err := os.ReadFile(f); err == nil {
+		if data, err := readBounded(f, maxSystemFile); err == nil {
 			bundle = f
 			p.addSystemPEM(data, f)
 			break
 		}
 	}
 	for _, d := range dirs {
-		entries, err := os.ReadDir(d)
+		entries, err := listDir(d)
 		if err != nil {
 			continue
 		}
@@ -78,7 +78,7 @@ func (p *Pool) loadSystem() error {
 			if path == bundle || e.IsDir() || sameDirSymlink(d, e) {
 				continue
 			}
-			if data, err := os.ReadFile(path); err == nil {
+			if data, err := readBounded(path, maxSystemFile); err == nil {
 				p.addSystemPEM(data, path)
 			}
 		}

@@ -6,12 +6,16 @@ import "os"
 
 // hasSystemBundle reports whether one of the system bundle files exists,
 // so a test can insist on system roots being found.
-func hasSystemBundle() bool {
+func hasSystemBundle() bool { return systemBundle() != "" }
+
+// systemBundle returns the system bundle file crypto/x509 would read, ""
+// when there is none.
+func systemBundle() string {
 	files, _ := systemPaths()
 	for _, f := range files {
-		if _, err := os.Stat(f); err == nil {
-			return true
+		if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() {
+			return f
 		}
 	}
-	return false
+	return ""
 }

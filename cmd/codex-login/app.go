@@ -118,7 +118,7 @@ func (a *app) Client() (*trust.Client, error) {
 		a.ui.warn("%s", describeWarning(w))
 	}
 	a.ui.logTrust(pool, s)
-	client, err := trust.NewClient(trust.Options{Pool: pool, Proxy: s.Proxy.V, NoProxy: s.NoProxy.V, ProxySource: s.Proxy.Source})
+	client, err := trust.NewClient(trust.Options{Pool: pool, Proxy: s.Proxy.V, NoProxy: s.NoProxy.V, ProxySource: s.Proxy.Source, Limits: a.env.limits})
 	if err != nil {
 		return nil, err
 	}
@@ -136,8 +136,11 @@ func (a *app) Issuer() (*oauth.Client, error) {
 		return nil, err
 	}
 	if err := oauth.CheckIssuer(s.Issuer.V); err != nil {
-		if s.Issuer.Source != "--issuer" {
-			return nil, fmt.Errorf("%w (set in %s)", err, s.Issuer.Source)
+		var ie *oauth.IssuerError
+		if errors.As(err, &ie) && s.Issuer.Source != "--issuer" {
+			named := *ie
+			named.Issuer += " (set in " + s.Issuer.Source + ")"
+			return nil, &named
 		}
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -16,11 +17,7 @@ func TestBuiltBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "codex-login")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	w := newWorld(t, worldOptions{})
 	runBin := func(extra map[string]string, args ...string) (int, string) {
 		cmd := exec.Command(bin, append([]string{"--issuer", w.issuerURL, "--timeout", "20s"}, args...)...)
@@ -58,6 +55,31 @@ func TestBuiltBinary(t *testing.T) {
 	}
 	checkAuthFile(t, w.authPath(), w.issuerURL)
 	w.assertNoSecrets(stderr)
+}
+
+var built struct {
+	once sync.Once
+	path string
+	err  error
+	out  []byte
+}
+
+// buildBinary builds codex-login once per test binary run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "codex-login-bin-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.path = filepath.Join(dir, "codex-login")
+		built.out, built.err = exec.Command("go", "build", "-o", built.path, ".").CombinedOutput()
+	})
+	if built.err != nil {
+		t.Fatalf("go build: %v\n%s", built.err, built.out)
+	}
+	return built.path
 }
 
 // TestLoginTrustsBuiltInCA is the IT build: the corporate root is compiled

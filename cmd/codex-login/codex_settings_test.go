@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,5 +92,26 @@ func TestLoginSendsNoGoUserAgent(t *testing.T) {
 	}
 	if len(reqs) < 3 {
 		t.Fatalf("requests %q: expected the pre-flight, the exchanges and the browser's", reqs)
+	}
+}
+
+// An inspection CA with an RSA-1024 key: Go accepts it, Codex's TLS stack
+// will not. The login succeeds and says what IT must change.
+func TestLoginWarnsOfAChainCodexRefuses(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t, worldOptions{proxyCAKey: key})
+	code, _, stderr := w.login("--ca", w.caFile)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, `codex-login: warning: Codex will refuse the certificate "Corp Inspection CA" shown for auth.corp.test: its RSA key has 1024 bits`) {
+		t.Fatalf("no warning about the 1024-bit CA:\n%s", stderr)
+	}
+	w2 := newWorld(t, worldOptions{})
+	if _, _, stderr := w2.login("--ca", w2.caFile); strings.Contains(stderr, "warning") {
+		t.Fatalf("a chain Codex accepts drew a warning:\n%s", stderr)
 	}
 }

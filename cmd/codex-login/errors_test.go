@@ -46,6 +46,7 @@ func TestEveryErrorHasItsHint(t *testing.T) {
 		{&trust.FileError{Path: "leaf.pem", Source: "--ca", Reason: `"a" is a server certificate for a, not a CA`, NotCA: true}, "root CA that issued it", exitFailure},
 		{&trust.FileError{Path: "x.pem", Source: "CODEX_CA_CERTIFICATE", Reason: trust.ReasonNoCert}, "CODEX_CA_CERTIFICATE", exitFailure},
 		{&trust.UntrustedError{Host: "auth.openai.com", Proxy: "http://proxy:8080", CA: "Zscaler Root CA"}, `get "Zscaler Root CA" from IT and run: codex-login --ca`, exitFailure},
+		{&trust.UntrustedError{Host: "auth.openai.com", Proxy: "http://proxy:8080", CA: "Zscaler Root CA", Configured: 2}, `none of the configured CA files contains "Zscaler Root CA"`, exitFailure},
 		{&trust.ExpiredError{Host: "h", Subject: "s", NotAfter: time.Now(), Now: time.Now()}, "check this computer's clock", exitFailure},
 		{&trust.ExpiredError{Host: "h", NotYetValid: true, Now: time.Now()}, "before the certificate of h becomes valid", exitFailure},
 		{&trust.HostnameError{Host: "auth.openai.com", Issuer: "Corp CA"}, "does not name it", exitFailure},
@@ -68,7 +69,18 @@ func TestEveryErrorHasItsHint(t *testing.T) {
 		{&login.DeniedError{Code: "access_denied"}, "approve the sign-in", exitDenied},
 		{&login.WorkspaceError{AccountID: "a", Allowed: []string{"b"}}, "allowed workspaces", exitDenied},
 		{&oauth.TokenError{Endpoint: "e", Status: 400, Code: "invalid_grant"}, "already used or has expired", exitFailure},
-		{&oauth.TokenError{Endpoint: "e", Status: 500}, "-v", exitFailure},
+		{&oauth.TokenError{Endpoint: "e", Status: 500}, "--client-id", exitFailure},
+		{&trust.PhaseTimeoutError{Phase: trust.PhaseProxy, Host: "auth.openai.com", Proxy: "http://proxy:3128", Limit: 15 * time.Second}, "never answered; check its address and port (it comes from HTTPS_PROXY)", exitFailure},
+		{&trust.PhaseTimeoutError{Phase: trust.PhaseConnect, Host: "auth.openai.com", Proxy: "http://proxy:3128"}, "does not accept connections", exitFailure},
+		{&trust.PhaseTimeoutError{Phase: trust.PhaseConnect, Host: "auth.openai.com"}, "needs a proxy", exitFailure},
+		{&trust.PhaseTimeoutError{Phase: trust.PhaseTLS, Host: "auth.openai.com", Proxy: "http://proxy:3128"}, "stalled inside the proxy's tunnel", exitFailure},
+		{&trust.PhaseTimeoutError{Phase: trust.PhaseReply, Host: "auth.openai.com"}, "never answered", exitFailure},
+		{&trust.ProxyHangupError{Proxy: "http://proxy:3128", Host: "auth.openai.com", Phase: trust.PhaseProxy}, "write it as https://HOST:PORT", exitFailure},
+		{&trust.ProxyHangupError{Proxy: "http://proxy:3128", Host: "auth.openai.com", Phase: trust.PhaseTLS}, "hung up", exitFailure},
+		{&trust.ProxySchemeError{Proxy: "https://proxy:3128"}, "write it as http://HOST:PORT", exitFailure},
+		{&trust.SOCKSError{Proxy: "socks5://proxy:1080", Host: "auth.openai.com", Err: errors.New("refused")}, "SOCKS proxy (it comes from HTTPS_PROXY)", exitFailure},
+		{&trust.ProxyRefusedError{Proxy: "http://proxy:3128", Host: "auth.openai.com", Status: "503 Service Unavailable", ProxyError: "ERR_DNS_FAIL 0"}, "could not resolve auth.openai.com", exitFailure},
+		{&oauth.GatewayError{Endpoint: "auth.openai.com/oauth/token", Status: "502 Bad Gateway", Page: "Server connection to ('auth.openai.com', 443) failed: Connection refused"}, "could not connect to auth.openai.com", exitFailure},
 		{&oauth.ResponseError{Endpoint: "e", Status: 200, Problem: "p"}, "--issuer", exitFailure},
 		{&login.PortBusyError{Ports: []int{1455, 1457}, Holder: "pid 7 (codex)"}, "stop pid 7 (codex)", exitFailure},
 		{&login.PortBusyError{Ports: []int{1455}}, "port 1455", exitFailure},
@@ -105,7 +117,7 @@ func TestEveryErrorHasItsHint(t *testing.T) {
 
 func TestUnknownErrorStillGetsAHint(t *testing.T) {
 	var buf bytes.Buffer
-	if code := reportTo(&buf, nil, errors.New("something odd")); code != exitFailure || !strings.Contains(buf.String(), "hint: run again with -v") {
+	if code := reportTo(&buf, nil, errors.New("something odd")); code != exitFailure || !strings.Contains(buf.String(), "hint: this failure is unexpected: run codex-login again with -v, and report") {
 		t.Fatalf("exit %d:\n%s", code, buf.String())
 	}
 }

@@ -26,7 +26,7 @@ func explain(err error, s *config.Settings) (string, int) {
 			return hint, code
 		}
 	}
-	return "run again with -v to see each step", exitFailure
+	return "this failure is unexpected: run codex-login again with -v, and report its output if it happens again", exitFailure
 }
 
 // sourceOf names where a setting came from, for hints.

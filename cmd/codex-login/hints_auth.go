@@ -35,9 +35,9 @@ func authHint(err error, _ *config.Settings) (string, int, bool) {
 		if tokenErr.Code == "invalid_grant" {
 			return "the sign-in code was already used or has expired; run codex-login again", exitFailure, true
 		}
-		return "run codex-login again; if it fails the same way, run with -v and send the output to IT", exitFailure, true
+		return "the issuer gave its reason above; run codex-login again, and if it fails the same way check --issuer and --client-id", exitFailure, true
 	case errors.As(err, &respErr):
-		return "check that the issuer is right (--issuer); if it is, run with -v and send the output to IT", exitFailure, true
+		return "check that --issuer names the OpenAI issuer (the default is https://auth.openai.com); if it does, something on the route changed the reply: show this message to IT", exitFailure, true
 	case errors.As(err, &portBusy):
 		if portBusy.Holder != "" {
 			return fmt.Sprintf("stop %s, which holds port %d, and run codex-login again", portBusy.Holder, portBusy.Ports[0]), exitFailure, true

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/codex-login/codex-login/config"
@@ -28,6 +29,10 @@ func networkHint(err error, s *config.Settings) (string, int, bool) {
 		proxyURL  *trust.ProxyURLError
 		dnsErr    *trust.DNSError
 		connErr   *trust.ConnectError
+		phase     *trust.PhaseTimeoutError
+		hangup    *trust.ProxyHangupError
+		scheme    *trust.ProxySchemeError
+		socks     *trust.SOCKSError
 		htmlErr   *oauth.HTMLError
 		redirect  *oauth.RedirectError
 		gateway   *oauth.GatewayError
@@ -51,7 +56,23 @@ func networkHint(err error, s *config.Settings) (string, int, bool) {
 		return "ask IT to re-issue the inspection certificate with SHA-256 and an RSA-2048 or ECDSA key; Codex refuses this one too", exitFailure, true
 	case errors.As(err, &proxyAuth):
 		return proxyAuthHint(proxyAuth, s), exitFailure, true
+	case errors.As(err, &phase):
+		return phaseHint(phase, s), exitFailure, true
+	case errors.As(err, &hangup):
+		if hangup.Phase == trust.PhaseProxy && strings.HasPrefix(hangup.Proxy, "http://") {
+			return fmt.Sprintf("check the proxy address%s: a port that speaks TLS hangs up like this (write it as https://HOST:PORT); otherwise ask IT whether the proxy lets this machine reach %s", sourceOf(s, "proxy"), hangup.Host), exitFailure, true
+		}
+		return fmt.Sprintf("the proxy hung up instead of answering; ask IT whether it lets this machine reach %s", hangup.Host), exitFailure, true
+	case errors.As(err, &scheme) && scheme.Speaks == "https":
+		return fmt.Sprintf("this proxy port speaks TLS: write it as https://HOST:PORT, not http://%s", sourceOf(s, "proxy")), exitFailure, true
+	case errors.As(err, &scheme):
+		return fmt.Sprintf("this proxy speaks plain HTTP: write it as http://HOST:PORT, not https://%s", sourceOf(s, "proxy")), exitFailure, true
+	case errors.As(err, &socks):
+		return fmt.Sprintf("check the SOCKS proxy%s: it must allow connections to %s (or use the HTTP proxy IT gives you)", sourceOf(s, "proxy"), socks.Host), exitFailure, true
 	case errors.As(err, &refused):
+		if cause := classifyProxy(refused.ProxyError, refused.Page); cause != causeUnknown {
+			return proxyCauseHint(cause, hostName(refused.Host)), exitFailure, true
+		}
 		return fmt.Sprintf("the proxy does not let this machine reach %s; ask IT to allow it", refused.Host), exitFailure, true
 	case errors.As(err, &proxyURL):
 		return "write the proxy as http://HOST:PORT or http://USER:PASSWORD@HOST:PORT, with special characters in the user name and password percent-encoded", exitFailure, true
@@ -68,13 +89,13 @@ func networkHint(err error, s *config.Settings) (string, int, bool) {
 		if tlsErr.Proxy == "" {
 			return "if this network inspects TLS through a proxy, run with --proxy http://PROXY:PORT (or set HTTPS_PROXY)", exitFailure, true
 		}
-		return "run with -v to see the route; if it persists, ask IT whether the proxy allows this host", exitFailure, true
+		return fmt.Sprintf("the proxy broke off TLS with %s; ask IT whether the proxy allows %s, or needs an inspection exception for it", tlsErr.Host, tlsErr.Host), exitFailure, true
 	case errors.As(err, &htmlErr):
 		return htmlHint(htmlErr), exitFailure, true
 	case errors.As(err, &redirect):
 		return fmt.Sprintf("something between you and %s sent the request to %s (usually a captive portal or the proxy's sign-in page); open https://%s in a browser on this machine, sign in to the network if asked, then run codex-login again", hostOf(redirect.Endpoint), redirect.Location, hostOf(redirect.Endpoint)), exitFailure, true
 	case errors.As(err, &gateway):
-		return fmt.Sprintf("the proxy could not reach %s; check that %s is the right issuer, or ask IT to allow it", hostOf(gateway.Endpoint), hostOf(gateway.Endpoint)), exitFailure, true
+		return proxyCauseHint(classifyProxy(gateway.ProxyError, gateway.Page), hostName(gateway.Endpoint)), exitFailure, true
 	}
 	return "", 0, false
 }
@@ -87,8 +108,26 @@ func htmlHint(e *oauth.HTMLError) string {
 	return fmt.Sprintf("something between you and %s (usually the proxy's block page or a captive portal) answered instead; open https://%s in a browser on this machine to see it, then ask IT to allow it", host, host)
 }
 
+// phaseHint says what to do about a phase of the connection that took too
+// long, knowing whether a proxy was in the way.
+func phaseHint(e *trust.PhaseTimeoutError, s *config.Settings) string {
+	switch {
+	case e.Phase == trust.PhaseConnect && e.Proxy != "":
+		return fmt.Sprintf("the proxy does not accept connections from here; check its address and port%s, and whether a VPN must be on", sourceOf(s, "proxy"))
+	case e.Phase == trust.PhaseConnect:
+		return needProxyHint
+	case e.Phase == trust.PhaseProxy:
+		return fmt.Sprintf("the proxy accepted the connection but never answered; check its address and port%s (an https:// port given as http:// does this), or ask IT whether it is overloaded", sourceOf(s, "proxy"))
+	case e.Phase == trust.PhaseTLS && e.Proxy != "":
+		return fmt.Sprintf("the TLS handshake with %s stalled inside the proxy's tunnel; ask IT whether the proxy allows %s", e.Host, e.Host)
+	case e.Phase == trust.PhaseTLS:
+		return "something on the way stalls TLS; if this network has a proxy, run with --proxy http://PROXY:PORT (or set HTTPS_PROXY)"
+	}
+	return fmt.Sprintf("%s took the request but never answered; run codex-login again, and if it persists ask IT whether the route to %s holds requests back", e.Host, e.Host)
+}
+
 func untrustedHint(e *trust.UntrustedError, s *config.Settings) string {
-	if s != nil && len(s.CA) > 0 {
+	if e.Configured > 0 {
 		return fmt.Sprintf("none of the configured CA files contains %q; ask IT for that root certificate and run: codex-login --ca /path/to/root.pem", e.CA)
 	}
 	if e.Proxy != "" {
@@ -106,7 +145,7 @@ func proxyAuthHint(e *trust.ProxyAuthError, s *config.Settings) string {
 	}
 	switch {
 	case !basic:
-		return fmt.Sprintf("codex-login speaks Basic to proxies and this one wants %s; ask IT for a proxy port that accepts Basic, or run a local relay such as cntlm or px and pass --proxy http://127.0.0.1:PORT", strings.Join(e.Schemes, " or "))
+		return fmt.Sprintf("this proxy wants %s, which codex-login does not speak yet (support is coming); until then run a local relay such as cntlm or px and pass --proxy http://127.0.0.1:PORT, or ask IT for a proxy port that accepts Basic", strings.Join(e.Schemes, " or "))
 	case e.HadCredentials:
 		return fmt.Sprintf("check the user name and password in the proxy URL%s; special characters in them must be percent-encoded", sourceOf(s, "proxy"))
 	}
@@ -115,5 +154,14 @@ func proxyAuthHint(e *trust.ProxyAuthError, s *config.Settings) string {
 
 func hostOf(endpoint string) string {
 	host, _, _ := strings.Cut(endpoint, "/")
+	return host
+}
+
+// hostName is the host of an endpoint, without its port.
+func hostName(endpoint string) string {
+	host := hostOf(endpoint)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
 	return host
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/url"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -9,6 +10,7 @@ import (
 	"github.com/codex-login/codex-login/config"
 	"github.com/codex-login/codex-login/login"
 	"github.com/codex-login/codex-login/oauth"
+	"github.com/codex-login/codex-login/trust"
 )
 
 func newLoginCmd(a *app) *cobra.Command {
@@ -32,7 +34,23 @@ func (a *app) runLogin(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.ui.signedIn(res)
+	if err := a.ui.signedIn(res); err != nil {
+		return err
+	}
+	a.warnCodexRefuses(o.OAuth.Issuer)
+	return nil
+}
+
+// warnCodexRefuses says when the chain the issuer was reached through
+// would be refused by Codex, whose TLS checks are stricter than Go's.
+func (a *app) warnCodexRefuses(issuer string) {
+	u, err := url.Parse(issuer)
+	if err != nil || a.client == nil {
+		return
+	}
+	for _, r := range trust.CodexRefuses(a.client.PeerChain(u.Hostname())) {
+		a.ui.warn("%s", describeRefusal(r, u.Hostname()))
+	}
 }
 
 func (a *app) loginOptions() (login.Options, error) {

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/codex-login/codex-login/config"
+	"github.com/codex-login/codex-login/trust"
 )
 
 func main() {
@@ -35,9 +36,10 @@ type env struct {
 	getenv         func(string) string
 	stdout         io.Writer
 	stderr         io.Writer
-	systemFile     string // the machine-wide codex-login config file (config.SystemFile())
-	codexSystemDir string // where Codex keeps its machine-wide files (config.CodexSystemDir())
-	root           fs.FS  // the file system, to see where the process runs (containers, WSL)
+	systemFile     string        // the machine-wide codex-login config file (config.SystemFile())
+	codexSystemDir string        // where Codex keeps its machine-wide files (config.CodexSystemDir())
+	root           fs.FS         // the file system, to see where the process runs (containers, WSL)
+	limits         *trust.Limits // connection phase limits; nil for trust's defaults (tests shorten them)
 }
 
 // run executes the command line and returns the exit code.

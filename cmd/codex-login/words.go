@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -57,4 +58,18 @@ func describeRoute(c *trust.Client, s *config.Settings) string {
 		return "direct: " + u.Hostname() + " matches the no-proxy list (" + s.NoProxy.Source + ")"
 	}
 	return "direct (no proxy configured)"
+}
+
+// describeRefusal words a certificate that Codex's TLS stack (rustls)
+// refuses although codex-login accepted it.
+func describeRefusal(r trust.Refusal, host string) string {
+	switch r.Reason {
+	case trust.RefuseLeafIsCA:
+		return fmt.Sprintf("Codex will refuse the certificate %q shown for %s: it is marked as a CA (CA:TRUE); ask IT to have the TLS inspection issue end-entity certificates", r.Subject, host)
+	case trust.RefuseSHA1:
+		return fmt.Sprintf("Codex will refuse the certificate %q shown for %s: it is signed with SHA-1; ask IT to re-issue it with SHA-256", r.Subject, host)
+	case trust.RefuseSmallRSA:
+		return fmt.Sprintf("Codex will refuse the certificate %q shown for %s: its RSA key has %d bits, under the 2048 Codex needs; ask IT to re-issue it with RSA-2048 or ECDSA", r.Subject, host, r.Bits)
+	}
+	return fmt.Sprintf("Codex may refuse the certificate %q shown for %s", r.Subject, host)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/codex-login/codex-login/codexauth"
 	"github.com/codex-login/codex-login/login/logintest"
+	"github.com/codex-login/codex-login/trust"
 	"github.com/codex-login/codex-login/trust/trusttest"
 )
 
@@ -41,6 +43,8 @@ type world struct {
 	browser      browserConfig
 	issuerURL    string
 	defaultPorts bool // leave the callback on 1455/1457 instead of a free port
+	issuerFlag   bool // pass --issuer (default); a case may name the issuer elsewhere
+	limits       *trust.Limits
 }
 
 type worldOptions struct {
@@ -48,6 +52,11 @@ type worldOptions struct {
 	user, pw     string // proxy Basic credentials it demands
 	defaultPorts bool
 	httpsProxy   bool // the proxy is reached over TLS (https://)
+	refuse       bool // the proxy answers every CONNECT with 403
+	fault        trusttest.Fault
+	answer       http.HandlerFunc // the proxy answers every CONNECT with this
+	shortLimits  bool             // connection phases limited to a second or two
+	proxyCAKey   crypto.Signer    // the inspection CA's key; nil for ECDSA P-256
 }
 
 func newWorld(t *testing.T, o worldOptions) *world {
@@ -56,7 +65,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxyCA, err := trusttest.NewCA("Corp Inspection CA")
+	proxyCA, err := trusttest.NewCAWith("Corp Inspection CA", trusttest.CAOptions{Key: o.proxyCAKey})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +76,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	newProxy := func(user, pw string, overTLS bool) *trusttest.Proxy {
+	newProxy := func(user, pw string, overTLS, refuse bool, fault trusttest.Fault, answer http.HandlerFunc) *trusttest.Proxy {
 		p, err := trusttest.NewProxy(trusttest.ProxyOptions{
 			CA:            proxyCA,
 			Upstream:      map[string]string{issuerHost: srv.Addr},
@@ -75,6 +84,9 @@ func newWorld(t *testing.T, o worldOptions) *world {
 			User:          user,
 			Password:      pw,
 			TLS:           overTLS,
+			Refuse:        refuse,
+			Fault:         fault,
+			Answer:        answer,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -82,7 +94,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 		t.Cleanup(p.Close)
 		return p
 	}
-	w := &world{t: t, issuer: iss, server: srv, proxy: newProxy(o.user, o.pw, o.httpsProxy), proxyCA: proxyCA, dir: t.TempDir(), defaultPorts: o.defaultPorts}
+	w := &world{t: t, issuerFlag: true, limits: shortLimits(o.shortLimits), issuer: iss, server: srv, proxy: newProxy(o.user, o.pw, o.httpsProxy, o.refuse, o.fault, o.answer), proxyCA: proxyCA, dir: t.TempDir(), defaultPorts: o.defaultPorts}
 	w.issuerURL = srv.URL(issuerHost)
 	iss.SetURL(w.issuerURL)
 	w.home = filepath.Join(w.dir, "codex")
@@ -91,7 +103,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	}
 	// The browser has its own route to the issuer, so the codex-login proxy
 	// counts only codex-login's tunnels.
-	browserProxy := newProxy("", "", false)
+	browserProxy := newProxy("", "", false, false, trusttest.NoFault, nil)
 	w.browser = browserConfig{Proxy: browserProxy.URL().String(), CA: w.caFile, Marker: filepath.Join(w.dir, "browser-opened")}
 	t.Cleanup(w.waitBrowser) // runs before the temporary directory is removed
 	w.env = map[string]string{
@@ -101,6 +113,15 @@ func newWorld(t *testing.T, o worldOptions) *world {
 		"BROWSER":     w.browserCommand(),
 	}
 	return w
+}
+
+// shortLimits are connection phase limits for cases that wait for one to
+// expire; nil keeps trust's defaults.
+func shortLimits(short bool) *trust.Limits {
+	if !short {
+		return nil
+	}
+	return &trust.Limits{Connect: 2 * time.Second, Proxy: 2 * time.Second, Handshake: 2 * time.Second, FirstByte: 3 * time.Second}
 }
 
 // browserCommand is $BROWSER: this test binary, running TestHelperBrowser.
@@ -118,13 +139,16 @@ func (w *world) browserCommand() string {
 func (w *world) login(args ...string) (code int, stdout, stderr string) {
 	w.t.Helper()
 	var out, errOut bytes.Buffer
-	base := []string{"--issuer", w.issuerURL, "--timeout", "20s"}
+	base := []string{"--timeout", "20s"}
+	if w.issuerFlag {
+		base = append(base, "--issuer", w.issuerURL)
+	}
 	if !contains(args, "--port") && !w.defaultPorts {
 		base = append(base, "--port", fmt.Sprint(freePort(w.t)))
 	}
 	getenv := func(k string) string { return w.env[k] }
 	e := env{getenv: getenv, stdout: &out, stderr: &errOut, systemFile: filepath.Join(w.dir, "system-config.toml"),
-		codexSystemDir: filepath.Join(w.dir, "etc-codex"), root: fstest.MapFS{}}
+		codexSystemDir: filepath.Join(w.dir, "etc-codex"), root: fstest.MapFS{}, limits: w.limits}
 	code = run(context.Background(), append(base, args...), e)
 	w.t.Logf("codex-login %s → %d\n%s", strings.Join(args, " "), code, errOut.String())
 	return code, out.String(), errOut.String()

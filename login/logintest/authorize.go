@@ -58,6 +58,7 @@ func (i *Issuer) authorize(w http.ResponseWriter, r *http.Request) {
 		clientID:    q.Get("client_id"),
 		expires:     time.Now().Add(codeLifetime),
 	}
+	i.secrets = append(i.secrets, code)
 	i.mu.Unlock()
 	redirectBack(w, r, redirect, url.Values{"code": {code}, "state": {state}})
 }

@@ -92,6 +92,7 @@ func (i *Issuer) deviceToken(w http.ResponseWriter, r *http.Request) {
 			clientID:    i.o.ClientID,
 			expires:     time.Now().Add(codeLifetime),
 		}
+		i.secrets = append(i.secrets, code, verifier)
 		writeJSON(w, http.StatusOK, map[string]string{
 			"authorization_code": code,
 			"code_challenge":     challengeOf(verifier),

@@ -12,10 +12,13 @@
 package logintest
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +51,11 @@ type Options struct {
 	// DeviceInterval is the polling interval the user code endpoint
 	// returns, a string of seconds as OpenAI sends it; default "5".
 	DeviceInterval string
+	// Intercept, when set, sees every request first; when it returns true
+	// it has answered and the issuer does nothing more. Tests use it for
+	// the replies a real route may give: block pages, errors that quote
+	// secrets, oversized bodies.
+	Intercept func(w http.ResponseWriter, r *http.Request) bool
 }
 
 // Issuer is a fake OpenAI issuer. It is an http.Handler and safe for
@@ -66,6 +74,7 @@ type Issuer struct {
 	apiKeys   []string
 	revoked   []string
 	requests  []string
+	secrets   []string // every code, verifier, token and key seen or issued
 }
 
 // grant is an authorization code and what it was issued for.
@@ -129,6 +138,12 @@ func (i *Issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/oauth/token" || r.Method != http.MethodPost {
 		i.record(r.Method + " " + r.URL.Path) // the token handler records the grant type itself
 	}
+	if i.o.Intercept != nil {
+		i.noteSecrets(r)
+		if i.o.Intercept(w, r) {
+			return
+		}
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	i.mux.ServeHTTP(w, r)
 }
@@ -163,6 +178,40 @@ func (i *Issuer) Revoked() []string {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	return append([]string(nil), i.revoked...)
+}
+
+// noteSecrets records the secrets a token request carries, before an
+// interceptor answers it in the issuer's place. The body stays readable.
+func (i *Issuer) noteSecrets(r *http.Request) {
+	if r.Method != http.MethodPost || r.URL.Path != "/oauth/token" {
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return
+	}
+	form, _ := url.ParseQuery(string(body))
+	var fields map[string]any
+	_ = json.Unmarshal(body, &fields)
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	for _, k := range []string{"code", "code_verifier", "subject_token", "refresh_token"} {
+		if v := form.Get(k); v != "" {
+			i.secrets = append(i.secrets, v)
+		}
+		if v, ok := fields[k].(string); ok && v != "" {
+			i.secrets = append(i.secrets, v)
+		}
+	}
+}
+
+// Secrets returns every authorization code, PKCE verifier, token and API
+// key the issuer issued or was sent, for tests that check none is printed.
+func (i *Issuer) Secrets() []string {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return append([]string(nil), i.secrets...)
 }
 
 // APIKeys returns the API keys issued by the token exchange, in order.

@@ -116,6 +116,7 @@ func (i *Issuer) issueTokensLocked(w http.ResponseWriter, iss, clientID string) 
 	rt := "rt_" + random(32)
 	i.idTokens[id] = true
 	i.refresh[rt] = &refreshToken{clientID: clientID}
+	i.secrets = append(i.secrets, id, access, rt)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"id_token":      id,
 		"access_token":  access,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 
@@ -92,5 +93,38 @@ func TestIssuerConcurrent(t *testing.T) {
 	wg.Wait()
 	if n := len(i.Requests()); n != 8*3 {
 		t.Errorf("%d requests recorded, want %d", n, 8*3)
+	}
+}
+
+// Secrets lists what a login handled: the code, the verifier, the three
+// tokens and the API key.
+func TestSecretsOfALogin(t *testing.T) {
+	i := NewIssuer(Options{})
+	tok := login(t, i)
+	got := strings.Join(i.Secrets(), "\n")
+	for _, s := range []string{tok.IDToken, tok.AccessToken, tok.RefreshToken} {
+		if !strings.Contains(got, s) {
+			t.Errorf("Secrets() lacks a token")
+		}
+	}
+	if n := len(i.Secrets()); n < 5 {
+		t.Errorf("Secrets() has %d values, want at least the code, the verifier and three tokens", n)
+	}
+}
+
+// Intercept answers instead of the issuer when it says so.
+func TestInterceptAnswersFirst(t *testing.T) {
+	i := NewIssuer(Options{Intercept: func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/oauth/token" {
+			return false
+		}
+		w.WriteHeader(http.StatusTeapot)
+		return true
+	}})
+	if w := serve(i, "POST", "/oauth/token", "application/x-www-form-urlencoded", "grant_type=x"); w.Code != http.StatusTeapot {
+		t.Fatalf("token: %d, want the interceptor's 418", w.Code)
+	}
+	if w := serve(i, "GET", "/.well-known/openid-configuration", "", ""); w.Code != http.StatusOK {
+		t.Fatalf("discovery: %d", w.Code)
 	}
 }

@@ -68,6 +68,7 @@ func (i *Issuer) codeGrant(w http.ResponseWriter, r *http.Request, p map[string]
 	iss := i.issuerURL(r)
 	i.mu.Lock()
 	defer i.mu.Unlock()
+	i.secrets = append(i.secrets, p["code_verifier"])
 	g := i.codes[p["code"]]
 	switch {
 	case g == nil:
@@ -124,6 +125,7 @@ func (i *Issuer) apiKeyGrant(w http.ResponseWriter, p map[string]string) {
 	}
 	key := "sk-proj-" + random(36)
 	i.apiKeys = append(i.apiKeys, key)
+	i.secrets = append(i.secrets, key)
 	writeJSON(w, http.StatusOK, map[string]string{
 		"access_token":      key,
 		"issued_token_type": "openai-api-key",

@@ -1,5 +1,7 @@
-// Package trusttest makes the certificate authorities and the TLS-inspecting
-// proxy that tests need, in the spirit of net/http/httptest. Everything is
+// Package trusttest makes the certificate authorities, the TLS-inspecting
+// proxy and the SOCKS 5 proxy that tests need, in the spirit of
+// net/http/httptest, with the faults of real proxies (no answer, hang-ups,
+// tunnels dropped while idle). Everything listens on 127.0.0.1 and is
 // generated in memory when a test runs; no key is ever written to the
 // repository.
 package trusttest
@@ -27,13 +29,29 @@ type CA struct {
 	Key  crypto.Signer
 }
 
-// NewCA returns a self-signed root CA whose subject common name is cn.
-func NewCA(cn string) (*CA, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
+// NewCA returns a self-signed root CA whose subject common name is cn,
+// with an ECDSA P-256 key.
+func NewCA(cn string) (*CA, error) { return NewCAWith(cn, CAOptions{}) }
+
+// CAOptions adjusts a CA made by NewCAWith, so tests can produce the weak
+// CAs that some inspecting proxies still use.
+type CAOptions struct {
+	Key                crypto.Signer           // nil: a new ECDSA P-256 key; e.g. an RSA-1024 key
+	SignatureAlgorithm x509.SignatureAlgorithm // of the self-signature; zero: the key's default
+}
+
+// NewCAWith is NewCA with options.
+func NewCAWith(cn string, o CAOptions) (*CA, error) {
+	key := o.Key
+	if key == nil {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			return nil, err
+		}
+		key = k
 	}
 	tmpl := &x509.Certificate{
+		SignatureAlgorithm:    o.SignatureAlgorithm,
 		SerialNumber:          serial(),
 		Subject:               pkix.Name{CommonName: cn, Organization: []string{"codex-login tests"}},
 		NotBefore:             time.Now().Add(-time.Hour),
@@ -59,6 +77,7 @@ type LeafOptions struct {
 	NotBefore, NotAfter time.Time               // zero: valid from an hour ago for two days
 	SignatureAlgorithm  x509.SignatureAlgorithm // zero: the CA key's default
 	Key                 crypto.Signer           // the leaf's key; nil: a new P-256 key
+	IsCA                bool                    // mark the leaf CA:TRUE, as some inspecting proxies do
 }
 
 // Issue returns a server certificate for the given DNS names and IP
@@ -90,6 +109,7 @@ func (ca *CA) IssueWith(o LeafOptions, names ...string) (tls.Certificate, error)
 		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
+		IsCA:                  o.IsCA,
 		SignatureAlgorithm:    o.SignatureAlgorithm,
 	}
 	if len(names) > 0 {

@@ -1,11 +1,10 @@
 package trusttest
 
 import (
+	"bytes"
 	"context"
-	"crypto/subtle"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 )
@@ -27,8 +25,10 @@ type ProxyOptions struct {
 	UpstreamRoots *x509.CertPool    // what the proxy trusts upstream; nil trusts nothing (verification is never skipped)
 	User          string            // with Password, non-empty: demand Basic auth (407, Proxy-Authenticate: Basic realm="corp")
 	Password      string
-	Refuse        bool // answer every CONNECT with 403 Forbidden
-	TLS           bool // an https:// proxy: clients reach it over TLS, with a certificate for 127.0.0.1 from CA
+	Refuse        bool             // answer every CONNECT with 403 Forbidden
+	TLS           bool             // an https:// proxy: clients reach it over TLS, with a certificate for 127.0.0.1 from CA
+	Fault         Fault            // misbehave at one step of every CONNECT
+	Answer        http.HandlerFunc // when set, answers every CONNECT instead of tunnelling: a block page, squid's 503 with X-Squid-Error
 }
 
 // Proxy is a TLS-inspecting HTTP proxy on loopback. It only tunnels
@@ -178,6 +178,14 @@ func (p *Proxy) connect(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "proxy authentication required", http.StatusProxyAuthRequired)
 		return
 	}
+	if p.o.Answer != nil {
+		p.o.Answer(w, r)
+		return
+	}
+	if p.o.Fault != NoFault {
+		p.misbehave(w, r)
+		return
+	}
 	if p.o.Refuse {
 		http.Error(w, "forbidden by corporate policy", http.StatusForbidden)
 		return
@@ -191,11 +199,12 @@ func (p *Proxy) connect(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown host "+host, http.StatusBadGateway)
 		return
 	}
-	conn, brw, err := http.NewResponseController(w).Hijack()
+	hijacked, brw, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		http.Error(w, "cannot hijack", http.StatusInternalServerError)
 		return
 	}
+	conn := &faultConn{Conn: hijacked}
 	if !p.track(conn, host) {
 		return
 	}
@@ -204,65 +213,13 @@ func (p *Proxy) connect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var plain net.Conn = conn
-	if brw.Reader.Buffered() > 0 {
-		plain = &bufferedConn{Conn: conn, r: brw.Reader}
+	if n := brw.Reader.Buffered(); n > 0 {
+		peeked, _ := brw.Reader.Peek(n)
+		plain = &bufferedConn{Conn: conn, r: io.MultiReader(bytes.NewReader(peeked), conn)}
 	}
 	tc := tls.Server(plain, &tls.Config{GetCertificate: p.leafFor(host), MinVersion: tls.VersionTLS12})
 	t := &tunnelConn{Conn: tc, host: r.Host, done: func() { p.untrack(conn) }}
 	if !p.tunnels.push(t) {
 		t.Close()
-	}
-}
-
-func (p *Proxy) authorized(header string) bool {
-	scheme, cred, ok := strings.Cut(header, " ")
-	if !ok || !strings.EqualFold(scheme, "Basic") {
-		return false
-	}
-	got, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
-	want := p.o.User + ":" + p.o.Password
-	return err == nil && subtle.ConstantTimeCompare(got, []byte(want)) == 1
-}
-
-// track counts an accepted tunnel and remembers its connection so Close
-// can end it; after Close it closes conn instead.
-func (p *Proxy) track(conn net.Conn, host string) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		conn.Close()
-		return false
-	}
-	p.connects[host]++
-	p.raw[conn] = true
-	return true
-}
-
-func (p *Proxy) untrack(conn net.Conn) {
-	p.mu.Lock()
-	delete(p.raw, conn)
-	p.mu.Unlock()
-	conn.Close()
-}
-
-// leafFor forges (once per name) a leaf for the SNI name, or for the
-// CONNECT host when the client sent none (an IP address).
-func (p *Proxy) leafFor(host string) func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
-	return func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
-		name := hello.ServerName
-		if name == "" {
-			name = host
-		}
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if c, ok := p.leaves[name]; ok {
-			return c, nil
-		}
-		c, err := p.o.CA.Issue(name)
-		if err != nil {
-			return nil, err
-		}
-		p.leaves[name] = &c
-		return &c, nil
 	}
 }

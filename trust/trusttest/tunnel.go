@@ -1,8 +1,12 @@
 package trusttest
 
 import (
-	"bufio"
+	"crypto/subtle"
+	"crypto/tls"
+	"encoding/base64"
+	"io"
 	"net"
+	"strings"
 	"sync"
 )
 
@@ -27,7 +31,7 @@ func (c *tunnelConn) Close() error {
 // bufferedConn reads what the CONNECT reader buffered before the rest.
 type bufferedConn struct {
 	net.Conn
-	r *bufio.Reader
+	r io.Reader
 }
 
 func (c *bufferedConn) Read(b []byte) (int, error) { return c.r.Read(b) }
@@ -66,3 +70,58 @@ func (l *connListener) Close() error {
 }
 
 func (l *connListener) Addr() net.Addr { return l.addr }
+
+func (p *Proxy) authorized(header string) bool {
+	scheme, cred, ok := strings.Cut(header, " ")
+	if !ok || !strings.EqualFold(scheme, "Basic") {
+		return false
+	}
+	got, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+	want := p.o.User + ":" + p.o.Password
+	return err == nil && subtle.ConstantTimeCompare(got, []byte(want)) == 1
+}
+
+// track counts an accepted tunnel (unless host is "") and remembers its
+// connection so Close can end it; after Close it closes conn instead.
+func (p *Proxy) track(conn net.Conn, host string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		conn.Close()
+		return false
+	}
+	if host != "" {
+		p.connects[host]++
+	}
+	p.raw[conn] = true
+	return true
+}
+
+func (p *Proxy) untrack(conn net.Conn) {
+	p.mu.Lock()
+	delete(p.raw, conn)
+	p.mu.Unlock()
+	conn.Close()
+}
+
+// leafFor forges (once per name) a leaf for the SNI name, or for the
+// CONNECT host when the client sent none (an IP address).
+func (p *Proxy) leafFor(host string) func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+	return func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+		name := hello.ServerName
+		if name == "" {
+			name = host
+		}
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if c, ok := p.leaves[name]; ok {
+			return c, nil
+		}
+		c, err := p.o.CA.Issue(name)
+		if err != nil {
+			return nil, err
+		}
+		p.leaves[name] = &c
+		return &c, nil
+	}
+}

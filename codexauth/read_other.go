@@ -1,0 +1,5 @@
+//go:build !unix
+
+package codexauth
+
+const openNonBlocking = 0
