@@ -11,9 +11,10 @@ import (
 )
 
 // finish is what every flow does with an authorization code: exchange it,
-// check the workspace, try for an API key, save. It is shared by the
-// browser callback and, later, by the pasted redirect and the device code.
-func (o *Options) finish(ctx context.Context, code, redirect, verifier string) (*Result, error) {
+// check the workspace, try for an API key (the browser and paste flows;
+// Codex asks none for a device code), save. It is shared by the browser
+// callback, the pasted redirect and the device code.
+func (o *Options) finish(ctx context.Context, code, redirect, verifier string, withAPIKey bool) (*Result, error) {
 	tokens, err := o.OAuth.ExchangeCode(ctx, code, redirect, verifier)
 	if err != nil {
 		return nil, err
@@ -32,11 +33,13 @@ func (o *Options) finish(ctx context.Context, code, redirect, verifier string) (
 		return nil, err
 	}
 	var apiKey *string
-	if key, err := o.OAuth.ExchangeAPIKey(ctx, tokens.IDToken); err != nil {
-		o.Events.Logf("no API key was issued (the login goes on without one): %v", err)
-	} else {
-		o.Events.Secret(key)
-		apiKey = &key
+	if withAPIKey {
+		if key, err := o.OAuth.ExchangeAPIKey(ctx, tokens.IDToken); err != nil {
+			o.Events.Logf("no API key was issued (the login goes on without one): %v", err)
+		} else {
+			o.Events.Secret(key)
+			apiKey = &key
+		}
 	}
 	prov := codexauth.Provenance{Issuer: o.OAuth.Issuer, ClientID: o.OAuth.ClientID}
 	file, err := codexauth.NewChatGPT(codexauth.TokenSet(tokens), apiKey, prov, o.Now())

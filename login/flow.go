@@ -81,7 +81,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	var res *Result
 	complete := func(code string) error {
 		o.Events.Secret(code)
-		r, err := o.finish(ctx, code, redirect, pkce.Verifier)
+		r, err := o.finish(ctx, code, redirect, pkce.Verifier, true)
 		res = r
 		return err
 	}

@@ -91,6 +91,8 @@ type events struct {
 	mu       sync.Mutex
 	secrets  []string
 	warnings []error
+	codes    []string               // device user codes shown
+	device   func(uri, code string) // plays the user who enters a device code
 }
 
 func (ev *events) Secret(v string) {
@@ -101,7 +103,15 @@ func (ev *events) Secret(v string) {
 
 func (ev *events) AuthorizeURL(u string, _ int) { ev.browse(u) }
 func (ev *events) Waiting()                     {}
-func (ev *events) Logf(f string, a ...any)      { ev.t.Logf(f, a...) }
+func (ev *events) DeviceCode(uri, code string, _ time.Time) {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	ev.codes = append(ev.codes, code)
+	if ev.device != nil {
+		ev.device(uri, code)
+	}
+}
+func (ev *events) Logf(f string, a ...any) { ev.t.Logf(f, a...) }
 
 func (ev *events) Warn(err error) {
 	ev.mu.Lock()

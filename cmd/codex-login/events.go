@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"time"
 
 	"github.com/codex-login/codex-login/browser"
 	"github.com/codex-login/codex-login/login"
@@ -15,6 +16,11 @@ func (u *ui) Secret(value string) { u.redact.add(value) }
 func (u *ui) Logf(format string, args ...any) { u.logf(format, args...) }
 
 func (u *ui) Waiting() {}
+
+// DeviceCode shows the code to enter and where.
+func (u *ui) DeviceCode(uri, code string, expires time.Time) {
+	u.printf("To sign in, open %s in any browser and enter the code:\n\n    %s\n\n(it expires at %s)\n\n", uri, code, expires.Local().Format("15:04"))
+}
 
 func (u *ui) Warn(err error) {
 	var state *login.StateError
