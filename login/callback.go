@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -126,6 +127,26 @@ func (c *callback) handleCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/success", http.StatusFound)
 	c.finish(nil)
+}
+
+// pasted handles a redirect pasted by the user, checked like the
+// callback. It reports whether the login is now decided (by this paste or
+// by an earlier callback), so that reading stops.
+func (c *callback) pasted(q url.Values) bool {
+	code, err := checkRedirect(q, c.state)
+	var stateErr *StateError
+	if errors.As(err, &stateErr) {
+		c.wrongState(stateErr)
+		return false
+	}
+	if !c.claimed.CompareAndSwap(false, true) {
+		return true // the browser's callback came first
+	}
+	if err == nil {
+		err = c.complete(code)
+	}
+	c.finish(err)
+	return true
 }
 
 // hostAllowed rejects requests whose Host is not this listener, which stops

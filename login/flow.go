@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"time"
 
 	"github.com/codex-login/codex-login/codexauth"
@@ -27,7 +29,14 @@ type Options struct {
 	WorkspaceIDs      []string        // Codex's forced_chatgpt_workspace_id
 	ForcedLoginMethod string          // Codex's forced_login_method
 	Events            Events
-	Now               func() time.Time
+	// Paste, when set, is read for redirects a person pastes (one per
+	// line) from a browser on another machine. The first redirect to
+	// arrive, pasted or through the callback, is the one used.
+	Paste io.Reader
+	// NoListen opens no callback listener: only a pasted redirect can
+	// complete the login (it still names port Ports[0] to the issuer).
+	NoListen bool
+	Now      func() time.Time
 }
 
 // Result describes a completed login. It holds no secret.
@@ -71,11 +80,14 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	ln, port, err := listenCallback(ctx, o.Ports, o.Events.Logf)
-	if err != nil {
-		return fail(err)
+	var ln net.Listener
+	port := o.Ports[0]
+	if !o.NoListen {
+		if ln, port, err = listenCallback(ctx, o.Ports, o.Events.Logf); err != nil {
+			return fail(err)
+		}
+		o.Events.Logf("waiting for the browser on %s", ln.Addr())
 	}
-	o.Events.Logf("waiting for the browser on %s", ln.Addr())
 	redirect := oauth.RedirectURI(port)
 
 	var res *Result
@@ -87,7 +99,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	wrongState := func(e *StateError) { o.Events.Warn(e) }
 	cb := newCallback(port, state, complete, wrongState)
-	go cb.serve(ln)
+	if ln != nil {
+		go cb.serve(ln)
+	}
+	if o.Paste != nil {
+		go readPastes(o.Paste, cb.pasted, o.Events.Warn)
+	}
 
 	o.Events.AuthorizeURL(o.OAuth.AuthorizeURL(oauth.AuthorizeRequest{
 		RedirectURI:  redirect,
@@ -111,7 +128,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		cb.close(0)
 		return fail(err)
 	}
-	cb.close(3 * time.Second)
+	if ln != nil {
+		cb.close(3 * time.Second) // time for the browser to show the success page
+	}
 	res.Port = port
 	return res, nil
 }
@@ -130,6 +149,9 @@ func stopped(parent, ctx context.Context, timeout time.Duration, err error) erro
 func (o *Options) setDefaults() error {
 	if o.OAuth == nil || o.Store == nil || o.Events == nil {
 		return errors.New("login: Options needs OAuth, Store and Events")
+	}
+	if o.NoListen && o.Paste == nil {
+		return errors.New("login: NoListen needs Paste")
 	}
 	if err := oauth.CheckIssuer(o.OAuth.Issuer); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -519,5 +520,56 @@ func TestRunWarnsOfAnotherLoginsCallback(t *testing.T) {
 	var se *login.StateError
 	if w := o.Events.(*events).warnings; len(w) != 1 || !errors.As(w[0], &se) || se.Missing {
 		t.Fatalf("warnings %v, want one StateError", w)
+	}
+}
+
+// pasteBrowser signs in with a browser that cannot reach this machine: it
+// follows the sign-in to the redirect and writes that address to the
+// paste pipe, as a person copies it from the address bar.
+func pasteBrowser(t *testing.T, e *env, pw io.Writer, extra string) func(string) {
+	c := e.browserClient(true)
+	return func(authorize string) {
+		go func() {
+			req, _ := http.NewRequest(http.MethodGet, authorize, nil)
+			req.Header.Set("User-Agent", logintest.BrowserAgent)
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Logf("browser: %v", err)
+				return
+			}
+			resp.Body.Close()
+			fmt.Fprintf(pw, "%s  \"%s\"\n", extra, resp.Header.Get("Location"))
+		}()
+	}
+}
+
+// --paste: no listener at all; the pasted address completes the login,
+// after a line of garbage and one from another login were refused.
+func TestRunWithPasteOnly(t *testing.T) {
+	e := newEnv(t, logintest.Options{})
+	o := e.options(t)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	o.Paste, o.NoListen = pr, true
+	browse := pasteBrowser(t, e, pw, "")
+	setBrowse(&o, func(u string) {
+		go func() {
+			fmt.Fprintln(pw, "not an address")
+			fmt.Fprintln(pw, "http://127.0.0.1:1455/auth/callback?code=x&state=another-login")
+			browse(u)
+		}()
+	})
+	res, err := login.Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Port != o.Ports[0] {
+		t.Fatalf("port %d", res.Port)
+	}
+	if w := o.Events.(*events).warnings; len(w) != 2 {
+		t.Fatalf("warnings %v, want the garbage and the other login's state", w)
+	}
+	if _, err := os.Stat(filepath.Join(e.home, "auth.json")); err != nil {
+		t.Fatal(err)
 	}
 }

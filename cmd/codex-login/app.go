@@ -199,6 +199,6 @@ func (m *modeFailure) Unwrap() error { return m.mode }
 // run saw is redacted), and returns the exit code.
 func (a *app) report(err error) int {
 	hint, code := explain(err, a.settings)
-	a.ui.failed(err, hint)
+	a.ui.failed(err, hint, code)
 	return code
 }

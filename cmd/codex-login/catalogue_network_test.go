@@ -207,6 +207,8 @@ var networkCases = []badInput{
 	}, code: 1, msg: "within 1s", hint: "--timeout"},
 	{area: "callback", name: "callback port held by another program", setup: busyPort, code: 1, msg: "cannot listen for the browser callback", hint: "stop pid"},
 
+	{area: "device", name: "device login off for the workspace", world: worldOptions{issuer: logintest.Options{NoDeviceAuth: true}}, setup: args("--device-auth"), code: 1, msg: "does not offer device code login", hint: "--paste"},
+	{area: "flags", name: "--paste with --device-auth", setup: args("--paste", "--device-auth"), code: 2, msg: "choose one", hint: "--help"},
 	{area: "store", name: "CODEX_HOME is a regular file", setup: func(t *testing.T, w *world) []string {
 		w.env["CODEX_HOME"] = filepath.Join(w.dir, "corp.pem")
 		return []string{"--ca", w.caFile}

@@ -80,7 +80,11 @@ func (r *e2eRun) checkAuthFile(t *testing.T, w *e2eWorld) *e2eAuthFile {
 	if a.AuthMode != "chatgpt" {
 		t.Errorf("auth_mode %q, want chatgpt", a.AuthMode)
 	}
-	if a.OpenAIAPIKey == nil || !slices.Contains(w.issuer.APIKeys(), *a.OpenAIAPIKey) {
+	if r.NoAPIKey {
+		if a.OpenAIAPIKey != nil {
+			t.Errorf("OPENAI_API_KEY is set, but this flow asks for no API key")
+		}
+	} else if a.OpenAIAPIKey == nil || !slices.Contains(w.issuer.APIKeys(), *a.OpenAIAPIKey) {
 		t.Errorf("OPENAI_API_KEY is not the key the issuer handed out (the exchange succeeds in this suite)")
 	}
 	r.checkIDToken(t, a.Tokens.IDToken)

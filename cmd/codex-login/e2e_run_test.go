@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -33,7 +34,9 @@ type e2eRun struct {
 	Env                  map[string]string // added to a clean environment
 	Issuer               string            // issuer URL; default https://auth.corp.test:PORT
 	Browser              e2eBrowser
-	CodexHomeFlag        bool // --codex-home DIR instead of CODEX_HOME=DIR
+	CodexHomeFlag        bool      // --codex-home DIR instead of CODEX_HOME=DIR
+	Stdin                io.Reader // what the user types or pastes; nil: nothing
+	NoAPIKey             bool      // the flow asks no API key (device code): OPENAI_API_KEY must be null
 
 	Exit           int
 	Stdout, Stderr string
@@ -73,7 +76,7 @@ func (r *e2eRun) Run(t *testing.T, w *e2eWorld) {
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, w.bin, args...)
-	cmd.Env, cmd.Dir = env, r.dir
+	cmd.Env, cmd.Dir, cmd.Stdin = env, r.dir, r.Stdin
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	requests := len(w.issuer.Requests())

@@ -92,6 +92,8 @@ func TestEveryErrorHasItsHint(t *testing.T) {
 		{&codexauth.WriteError{Dir: "/home/dev/.codex", Op: "create", Owner: "root", Err: errors.New("permission denied")}, `sudo chown -R "$USER" /home/dev/.codex`, exitFailure},
 		{&codexauth.WriteError{Dir: "/ro/.codex", Op: "create", Err: errors.New("read-only file system")}, "--codex-home", exitFailure},
 		{&login.CallbackError{Problem: "has no authorization code"}, "again", exitFailure},
+		{&oauth.DeviceUnavailableError{Endpoint: "auth.openai.com/api/accounts/deviceauth/usercode"}, "--paste", exitFailure},
+		{&login.DeviceExpiredError{After: 15 * time.Minute}, "--device-auth again", exitFailure},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%T", tc.err), func(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/mdp/qrterminal/v3"
+
 	"github.com/codex-login/codex-login/browser"
 	"github.com/codex-login/codex-login/login"
 )
@@ -15,12 +17,7 @@ func (u *ui) Secret(value string) { u.redact.add(value) }
 
 func (u *ui) Logf(format string, args ...any) { u.logf(format, args...) }
 
-func (u *ui) Waiting() {}
-
-// DeviceCode shows the code to enter and where.
-func (u *ui) DeviceCode(uri, code string, expires time.Time) {
-	u.printf("To sign in, open %s in any browser and enter the code:\n\n    %s\n\n(it expires at %s)\n\n", uri, code, expires.Local().Format("15:04"))
-}
+func (u *ui) Waiting() { u.event("waiting", nil) }
 
 func (u *ui) Warn(err error) {
 	var state *login.StateError
@@ -31,21 +28,69 @@ func (u *ui) Warn(err error) {
 	u.warn("%v", err)
 }
 
-// AuthorizeURL shows the sign-in URL and opens a browser on it.
+// DeviceCode shows the code to enter and where.
+func (u *ui) DeviceCode(uri, code string, expires time.Time) {
+	u.event("device_code", map[string]any{"verification_uri": uri, "user_code": code, "expires_at": expires.UTC().Format(time.RFC3339)})
+	u.printf("To sign in, open this page in any browser (on any device) and enter the code:\n\n    %s\n\n    %s\n\n", uri, code)
+	u.showQR(uri)
+	u.printf("The code expires at %s. Waiting for the sign-in...\n", expires.Local().Format("15:04"))
+}
+
+// AuthorizeURL shows the sign-in URL, and opens a browser on it where one
+// can be opened here. Where the browser is probably elsewhere (an SSH
+// session, a container, no display) it says how to finish from there.
 func (u *ui) AuthorizeURL(url string, port int) {
-	if u.openBrowser {
+	u.event("authorize_url", map[string]any{"url": url, "port": port})
+	open := u.openBrowser && u.browserHere()
+	if open {
 		u.printf("Opening your browser to sign in. If it does not open, use this URL:\n\n    %s\n\n", url)
 	} else {
 		u.printf("Open this URL in a browser to sign in:\n\n    %s\n\n", url)
 	}
-	if u.place.SSH {
+	u.showQR(url)
+	if u.place.SSH && u.listen {
 		u.printf("This is an SSH session: the browser must reach 127.0.0.1:%d on this machine.\n"+
 			"On the computer with the browser, first run: ssh -L %d:127.0.0.1:%d %s\n\n", port, port, port, u.place.SSHTarget())
 	}
-	if !u.openBrowser {
+	switch {
+	case u.paste && !u.listen:
+		u.printf("After you sign in, the browser goes to an address at 127.0.0.1:%d that fails to load; that is expected.\n"+
+			"Copy that address from the browser's address bar and paste it here, then press Enter:\n", port)
+	case u.paste && (u.place.Remote() || !open):
+		u.printf("If the browser cannot reach this machine, it fails to load an address at 127.0.0.1:%d after you sign in.\n"+
+			"Then copy that address from the browser's address bar and paste it here, then press Enter.\n", port)
+	}
+	if !open {
 		return
 	}
 	if err := browser.Open(url, u.getenv); err != nil {
 		u.warn("could not open a browser (%v); open the URL above yourself", err)
 	}
+}
+
+// browserHere reports whether a browser can be opened on this machine:
+// $BROWSER says so, or this is a desktop session, not SSH or a container.
+func (u *ui) browserHere() bool {
+	if u.getenv("BROWSER") != "" {
+		return true
+	}
+	return !u.place.SSH && u.place.Container == "" && u.place.Display
+}
+
+// showQR renders s as a QR code on stderr, so that a phone can be the
+// browser: with --qr, or in an SSH session whose terminal is large enough.
+func (u *ui) showQR(s string) {
+	width, height, tty := 0, 0, false
+	if u.terminal != nil {
+		width, height, tty = u.terminal()
+	}
+	if !u.qr && !(u.place.SSH && tty && width >= 100 && height >= 50) {
+		return
+	}
+	qrterminal.GenerateWithConfig(s, qrterminal.Config{
+		Level: qrterminal.L, Writer: u.out, HalfBlocks: true, QuietZone: 1,
+		BlackChar: qrterminal.BLACK_BLACK, WhiteBlackChar: qrterminal.WHITE_BLACK,
+		WhiteChar: qrterminal.WHITE_WHITE, BlackWhiteChar: qrterminal.BLACK_WHITE,
+	})
+	u.printf("\n")
 }

@@ -43,13 +43,19 @@ func (f *networkFlags) register(fs *pflag.FlagSet) {
 
 // flowFlags are the sign-in flows' flags.
 type flowFlags struct {
-	port      int
-	timeout   time.Duration
-	noBrowser bool
+	port       int
+	timeout    time.Duration
+	noBrowser  bool
+	paste      bool
+	deviceAuth bool
+	qr         bool
 }
 
 func (f *flowFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.noBrowser, "no-browser", false, "print the sign-in URL instead of opening a browser")
+	fs.BoolVar(&f.paste, "paste", false, "sign in with a browser anywhere, then paste the address it fails to load (no listener here)")
+	fs.BoolVar(&f.deviceAuth, "device-auth", false, "sign in with a code entered at the issuer's device page")
+	fs.BoolVar(&f.qr, "qr", false, "show the sign-in URL as a QR code too (default on SSH in a large terminal)")
 	fs.IntVar(&f.port, "port", 0, "listen for the browser callback on 127.0.0.1:`N` (default 1455, then 1457)")
 	fs.DurationVar(&f.timeout, "timeout", 0, "give up if the sign-in is not done within `DURATION` (default 15m)")
 }

@@ -20,6 +20,8 @@ func authHint(err error, _ *config.Settings) (string, int, bool) {
 		portBusy  *login.PortBusyError
 		timeout   *login.TimeoutError
 		cbErr     *login.CallbackError
+		noDevice  *oauth.DeviceUnavailableError
+		expired   *login.DeviceExpiredError
 	)
 	switch {
 	case errors.Is(err, login.ErrCancelled):
@@ -45,6 +47,10 @@ func authHint(err error, _ *config.Settings) (string, int, bool) {
 		return fmt.Sprintf("stop the program listening on port %d (often an unfinished codex login), then run codex-login again", portBusy.Ports[0]), exitFailure, true
 	case errors.As(err, &timeout):
 		return "run codex-login again and finish the sign-in in the browser in time (or raise --timeout); on a remote machine, use --no-browser and an ssh -L tunnel to the callback port", exitFailure, true
+	case errors.As(err, &noDevice):
+		return "device code login is off for your workspace (a workspace admin can turn it on in ChatGPT's security settings); sign in with --paste instead", exitFailure, true
+	case errors.As(err, &expired):
+		return "run codex-login --device-auth again and enter the code within 15 minutes", exitFailure, true
 	case errors.As(err, &cbErr):
 		return "run codex-login again", exitFailure, true
 	}

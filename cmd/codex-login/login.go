@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/url"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/codex-login/codex-login/codexauth"
 	"github.com/codex-login/codex-login/config"
 	"github.com/codex-login/codex-login/login"
 	"github.com/codex-login/codex-login/oauth"
@@ -26,15 +29,22 @@ func newLoginCmd(a *app) *cobra.Command {
 }
 
 func (a *app) runLogin(ctx context.Context) error {
+	if a.flow.paste && a.flow.deviceAuth {
+		return usageError{errors.New("--paste and --device-auth are two ways to sign in: choose one")}
+	}
 	o, err := a.loginOptions()
 	if err != nil {
 		return err
 	}
-	res, err := login.Run(ctx, o)
+	run := login.Run
+	if a.flow.deviceAuth {
+		run = login.RunDevice
+	}
+	res, err := run(ctx, o)
 	if err != nil {
 		return err
 	}
-	if err := a.ui.signedIn(res); err != nil {
+	if err := a.ui.signedIn(res, storeKind(o.Store)); err != nil {
 		return err
 	}
 	a.warnCodexRefuses(o.OAuth.Issuer)
@@ -67,16 +77,33 @@ func (a *app) loginOptions() (login.Options, error) {
 		return login.Options{}, err
 	}
 	a.ui.openBrowser = s.OpenBrowser.V
+	a.ui.qr = a.flow.qr
+	// Pasted addresses are read from a terminal, from a wrapper (--json),
+	// or when asked for; --paste opens no listener at all.
+	var paste io.Reader
+	if _, _, tty := a.terminal(); tty || a.common.json || a.flow.paste {
+		paste = a.env.stdin
+	}
+	a.ui.paste, a.ui.listen = paste != nil, !a.flow.paste
+	timeout := s.Timeout.V
+	if a.flow.deviceAuth && !s.Timeout.Set && timeout < deviceTimeout {
+		timeout = deviceTimeout // the code's own 15 minutes end first, with their own message
+	}
 	return login.Options{
+		Paste:             paste,
+		NoListen:          a.flow.paste,
 		OAuth:             issuer,
 		Store:             store,
 		Ports:             callbackPorts(s.CallbackPort),
-		Timeout:           s.Timeout.V,
+		Timeout:           timeout,
 		WorkspaceIDs:      s.ForcedWorkspaceIDs.V,
 		ForcedLoginMethod: s.ForcedLoginMethod.V,
 		Events:            a.ui,
 	}, nil
 }
+
+// deviceTimeout outlasts a device code's 15 minutes.
+const deviceTimeout = 16 * time.Minute
 
 // callbackPorts keeps Codex's 1455-then-1457 fallback unless a port was chosen.
 func callbackPorts(p config.Value[int]) []int {
@@ -86,20 +113,14 @@ func callbackPorts(p config.Value[int]) []int {
 	return []int{p.V}
 }
 
-// resultOut is the --json result of a login. It holds no secret.
-type resultOut struct {
-	AuthFile  string `json:"auth_file"`
-	Email     string `json:"email"`
-	AccountID string `json:"account_id"`
-	Plan      string `json:"plan"`
-	APIKey    bool   `json:"api_key"`
-	Expires   string `json:"id_token_expires,omitempty"`
+// terminal is env.terminal, or "not a terminal" when the env has none.
+func (a *app) terminal() (int, int, bool) {
+	if a.env.terminal == nil || a.env.stdin == nil {
+		return 0, 0, false
+	}
+	return a.env.terminal()
 }
 
-func resultJSON(r *login.Result) resultOut {
-	out := resultOut{AuthFile: r.Location, Email: r.Email, AccountID: r.AccountID, Plan: r.Plan, APIKey: r.APIKey}
-	if !r.Expiry.IsZero() {
-		out.Expires = r.Expiry.UTC().Format(time.RFC3339)
-	}
-	return out
-}
+// storeKind names the credential store for --json: "file" (the keyring
+// comes later).
+func storeKind(codexauth.Store) string { return "file" }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -43,12 +42,10 @@ func TestLoginWithCAThroughInterceptingProxy(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
-	var res resultOut
-	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
-		t.Fatalf("stdout is not the JSON result: %v\n%s", err, stdout)
-	}
-	if res.Email != "dev@corp.test" || res.AccountID != "acct-corp-test" || res.AuthFile != w.authPath() || !res.APIKey {
-		t.Fatalf("result %+v", res)
+	events := jsonEvents(t, stdout)
+	res := events[len(events)-1]
+	if res["type"] != "success" || res["email"] != "dev@corp.test" || res["account_id"] != "acct-corp-test" || res["path"] != w.authPath() || res["store"] != "file" {
+		t.Fatalf("last event %v", res)
 	}
 	checkAuthFile(t, w.authPath(), w.issuerURL)
 	// A revocation can sign out every session of the account: a new login

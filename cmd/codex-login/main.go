@@ -12,6 +12,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"golang.org/x/term"
+
 	"github.com/codex-login/codex-login/config"
 	"github.com/codex-login/codex-login/trust"
 )
@@ -25,6 +27,8 @@ func main() {
 		systemFile:     config.SystemFile(),
 		codexSystemDir: config.CodexSystemDir(),
 		root:           os.DirFS("/"),
+		stdin:          os.Stdin,
+		terminal:       terminalSize,
 	})
 	stop()
 	os.Exit(code)
@@ -40,6 +44,22 @@ type env struct {
 	codexSystemDir string        // where Codex keeps its machine-wide files (config.CodexSystemDir())
 	root           fs.FS         // the file system, to see where the process runs (containers, WSL)
 	limits         *trust.Limits // connection phase limits; nil for trust's defaults (tests shorten them)
+	stdin          io.Reader     // where pasted addresses come from
+	// terminal reports the size of the terminal a person types in; ok is
+	// false when stdin is not a terminal.
+	terminal func() (width, height int, ok bool)
+}
+
+// terminalSize is env.terminal for the real process.
+func terminalSize() (int, int, bool) {
+	if !term.IsTerminal(int(os.Stdin.Fd())) {
+		return 0, 0, false
+	}
+	w, h, err := term.GetSize(int(os.Stderr.Fd()))
+	if err != nil {
+		return 0, 0, true
+	}
+	return w, h, true
 }
 
 // run executes the command line and returns the exit code.

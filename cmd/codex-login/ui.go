@@ -12,7 +12,6 @@ package main
 //     one redactor, which knows each secret the run has seen.
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -23,22 +22,27 @@ import (
 
 type ui struct {
 	out         io.Writer // stderr: for people
-	stdout      io.Writer // for machines
+	stdout      io.Writer // for machines: --json events
 	verbose     bool
 	json        bool
 	openBrowser bool
+	paste       bool // pasted addresses are read
+	listen      bool // the callback listener runs
+	qr          bool // --qr
 	redact      *redactor
 	getenv      func(string) string
 	place       browser.Place
+	terminal    func() (int, int, bool)
 }
 
 func newUI(e env) *ui {
 	return &ui{
-		out:    e.stderr,
-		stdout: e.stdout,
-		redact: &redactor{},
-		getenv: e.getenv,
-		place:  browser.Detect(e.getenv, e.root),
+		out:      e.stderr,
+		stdout:   e.stdout,
+		redact:   &redactor{},
+		getenv:   e.getenv,
+		place:    browser.Detect(e.getenv, e.root),
+		terminal: e.terminal,
 	}
 }
 
@@ -54,15 +58,18 @@ func (u *ui) logf(format string, args ...any) {
 }
 
 func (u *ui) warn(format string, args ...any) {
-	u.printf("codex-login: warning: "+format+"\n", args...)
+	msg := fmt.Sprintf(format, args...)
+	u.printf("codex-login: warning: %s\n", msg)
+	u.event("warning", map[string]any{"message": msg})
 }
 
-// failed prints an error and its hint.
-func (u *ui) failed(err error, hint string) {
+// failed prints an error, its hint and the exit code it leads to.
+func (u *ui) failed(err error, hint string, code int) {
 	u.printf("codex-login: error: %s\n", err)
 	if hint != "" {
 		u.printf("codex-login: hint: %s\n", hint)
 	}
+	u.event("error", map[string]any{"code": code, "message": err.Error(), "hint": hint})
 }
 
 // lockWait is told when Codex's lock on the credentials has been held by
@@ -71,17 +78,9 @@ func (u *ui) lockWait(lock string) {
 	u.printf("codex-login: waiting for %s: another program (usually Codex refreshing its tokens) holds it\n", lock)
 }
 
-// signedIn reports a completed login: JSON on stdout with --json, else a
-// sentence.
-func (u *ui) signedIn(r *login.Result) error {
-	if u.json {
-		data, err := json.Marshal(resultJSON(r))
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintln(u.stdout, u.redact.apply(string(data)))
-		return err
-	}
+// signedIn reports a completed login.
+func (u *ui) signedIn(r *login.Result, store string) error {
+	u.event("success", map[string]any{"email": r.Email, "plan": r.Plan, "account_id": r.AccountID, "store": store, "path": r.Location})
 	who := r.Email
 	if who == "" {
 		who = "your ChatGPT account"

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -45,6 +46,7 @@ type world struct {
 	defaultPorts bool // leave the callback on 1455/1457 instead of a free port
 	issuerFlag   bool // pass --issuer (default); a case may name the issuer elsewhere
 	limits       *trust.Limits
+	stdin        io.Reader // what is typed or pasted; nil: stdin is not a terminal
 }
 
 type worldOptions struct {
@@ -148,7 +150,8 @@ func (w *world) login(args ...string) (code int, stdout, stderr string) {
 	}
 	getenv := func(k string) string { return w.env[k] }
 	e := env{getenv: getenv, stdout: &out, stderr: &errOut, systemFile: filepath.Join(w.dir, "system-config.toml"),
-		codexSystemDir: filepath.Join(w.dir, "etc-codex"), root: fstest.MapFS{}, limits: w.limits}
+		codexSystemDir: filepath.Join(w.dir, "etc-codex"), root: fstest.MapFS{}, limits: w.limits,
+		stdin: w.stdin, terminal: func() (int, int, bool) { return 0, 0, w.stdin != nil }}
 	code = run(context.Background(), append(base, args...), e)
 	w.t.Logf("codex-login %s → %d\n%s", strings.Join(args, " "), code, errOut.String())
 	return code, out.String(), errOut.String()
@@ -209,6 +212,16 @@ func (w *world) assertNoSecrets(output string, extra ...string) {
 // browserConfig is what the scripted browser needs to reach the issuer.
 type browserConfig struct {
 	Proxy, CA, Marker string
+	// Paste: the browser is on another machine. It signs in, and instead
+	// of loading the address it is sent back to, it leaves that address in
+	// Marker+".paste" for the test to paste.
+	Paste bool
+}
+
+// pastedAddress is what a paste browser left to paste, "" until then.
+func (w *world) pastedAddress() string {
+	data, _ := os.ReadFile(w.browser.Marker + ".paste")
+	return strings.TrimSpace(string(data))
 }
 
 // TestHelperBrowser is not a test: it is the browser that $BROWSER starts.
@@ -240,6 +253,19 @@ func TestHelperBrowser(t *testing.T) {
 		return proxyURL, nil
 	}
 	tr := &http.Transport{Proxy: viaProxy, TLSClientConfig: &tls.Config{RootCAs: poolFromPEM(pem)}}
+	if cfg.Paste {
+		c := &http.Client{Transport: tr, Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		req, _ := http.NewRequest(http.MethodGet, args[1], nil)
+		req.Header.Set("User-Agent", logintest.BrowserAgent)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		os.WriteFile(cfg.Marker+".paste.tmp", []byte(resp.Header.Get("Location")), 0o600)
+		os.Rename(cfg.Marker+".paste.tmp", cfg.Marker+".paste")
+		return
+	}
 	if _, err := logintest.Browse(&http.Client{Transport: tr, Timeout: 20 * time.Second}, args[1]); err != nil {
 		os.WriteFile(cfg.Marker, []byte(err.Error()), 0o600)
 		t.Fatal(err)
