@@ -27,6 +27,7 @@ type callback struct {
 	srv         *http.Server
 	result      chan error // the first outcome: nil for success
 	claimed     atomic.Bool
+	byPaste     atomic.Bool // a pasted redirect, not the browser, completed the login
 	finishOnce  sync.Once
 	success     chan struct{} // closed when /success has been served
 	successOnce sync.Once
@@ -142,6 +143,7 @@ func (c *callback) pasted(q url.Values) bool {
 	if !c.claimed.CompareAndSwap(false, true) {
 		return true // the browser's callback came first
 	}
+	c.byPaste.Store(true)
 	if err == nil {
 		err = c.complete(code)
 	}

@@ -128,8 +128,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		cb.close(0)
 		return fail(err)
 	}
-	if ln != nil {
+	if ln != nil && !cb.byPaste.Load() {
 		cb.close(3 * time.Second) // time for the browser to show the success page
+	} else {
+		cb.close(0)
 	}
 	res.Port = port
 	return res, nil
