@@ -19,6 +19,7 @@ func TestPackageDependencies(t *testing.T) {
 		"codexauth": nil,
 		"oauth":     nil,
 		"browser":   nil,
+		"push":      nil,
 		"trust":     nil,
 		"login":     {"oauth", "codexauth"},
 	}

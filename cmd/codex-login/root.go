@@ -26,7 +26,7 @@ that want a password, and on machines without a browser.`
 	a.common.register(root.PersistentFlags())
 	login := newLoginCmd(a)
 	login.Short = "Sign in with ChatGPT in the browser (the default command)"
-	root.AddCommand(login, newVersionCmd())
+	root.AddCommand(login, newPushCmd(a), newVersionCmd())
 	return root
 }
 

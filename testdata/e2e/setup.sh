@@ -2,6 +2,8 @@
 # setup.sh: install what the end-to-end suite needs on a fresh Debian machine,
 # idempotently and without asking anything (CI=true, no stdin):
 #   - squid-openssl (squid built with ssl-bump) and its helpers;
+#   - openssh-server, for sshd.sh, and the user codex-e2e that the push
+#     cases sign in as over ssh (never root);
 #   - the Codex CLI, pinned, under $CACHE/codex (never in the repository).
 # Prints the path of the codex executable on its last line.
 set -euo pipefail
@@ -44,17 +46,41 @@ apt_install() {
 install_packages() {
 	# squid-openssl: /usr/sbin/squid with ssl-bump, and the helpers
 	# security_file_certgen and basic_ncsa_auth under /usr/lib/squid.
-	local pkgs=(squid-openssl) cmd pkg
+	local pkgs=(squid-openssl) cmd pkg ssh_was_active=no
 	# The tools the scripts use, with the package that has each.
 	for cmd in curl:curl openssl:openssl ss:iproute2 ip:iproute2 pgrep:procps \
-		unshare:util-linux runuser:util-linux mount:mount node:nodejs npm:npm; do
+		unshare:util-linux runuser:util-linux mount:mount node:nodejs npm:npm \
+		sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client useradd:passwd; do
 		command -v "${cmd%%:*}" >/dev/null || pkgs+=("${cmd#*:}")
 	done
+	if command -v systemctl >/dev/null && systemctl is-active --quiet ssh 2>/dev/null; then
+		ssh_was_active=yes
+	fi
 	apt_install "${pkgs[@]}"
+	# Installing openssh-server starts the system sshd where systemd runs;
+	# the suite starts its own on loopback, so one it started is stopped
+	# (one that ran before is left alone).
+	if [ $ssh_was_active = no ] && command -v systemctl >/dev/null && systemctl is-active --quiet ssh 2>/dev/null; then
+		as_root systemctl disable --now ssh || true
+	fi
 	# The package starts a system squid on :3128 where systemd runs; the
 	# suite starts its own, so stop that one.
 	if command -v systemctl >/dev/null && systemctl is-active --quiet squid 2>/dev/null; then
 		as_root systemctl stop squid || true
+	fi
+}
+
+# install_push_user: the target user of the push cases. Its password is
+# "*", not useradd's locked "!": sshd without PAM refuses a locked account,
+# and "*" still matches no password.
+install_push_user() {
+	local user=codex-e2e
+	if ! id -u "$user" >/dev/null 2>&1; then
+		log "useradd $user"
+		as_root useradd --create-home --shell /bin/sh "$user"
+	fi
+	if [ "$(as_root getent shadow "$user" | cut -d: -f2)" != "*" ]; then
+		as_root usermod -p '*' "$user"
 	fi
 }
 
@@ -73,4 +99,5 @@ install_codex() {
 }
 
 install_packages
+install_push_user
 install_codex
