@@ -31,20 +31,11 @@ func (e *DeviceExpiredError) Error() string {
 // A workspace without device login is a *oauth.DeviceUnavailableError; a
 // code nobody approved in time a *DeviceExpiredError.
 func RunDevice(ctx context.Context, o Options) (*Result, error) {
-	if err := o.setDefaults(); err != nil {
+	ctx, cancel, fail, err := o.prepare(ctx)
+	if err != nil {
 		return nil, err
 	}
-	parent := ctx
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	fail := func(err error) (*Result, error) { return nil, stopped(parent, ctx, o.Timeout, err) }
-
-	if err := o.Store.Check(ctx); err != nil {
-		return fail(err)
-	}
-	if err := o.OAuth.Preflight(ctx); err != nil {
-		return fail(err)
-	}
 	d, err := o.OAuth.DeviceUserCode(ctx)
 	if err != nil {
 		return fail(err)

@@ -57,20 +57,11 @@ type Result struct {
 // by new ones that were saved, and nothing is revoked: a revocation can
 // sign out every session of the account.
 func Run(ctx context.Context, o Options) (*Result, error) {
-	if err := o.setDefaults(); err != nil {
+	ctx, cancel, fail, err := o.prepare(ctx)
+	if err != nil {
 		return nil, err
 	}
-	parent := ctx
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	fail := func(err error) (*Result, error) { return nil, stopped(parent, ctx, o.Timeout, err) }
-
-	if err := o.Store.Check(ctx); err != nil {
-		return fail(err)
-	}
-	if err := o.OAuth.Preflight(ctx); err != nil {
-		return fail(err)
-	}
 	pkce, err := oauth.NewPKCE()
 	if err != nil {
 		return nil, err
@@ -135,6 +126,26 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	res.Port = port
 	return res, nil
+}
+
+// prepare does what every flow does first: it applies the defaults,
+// bounds the flow by o.Timeout, and proves, before anyone signs in, that
+// the credentials can be saved and that the route to the issuer works. fail
+// maps the ends of the returned context to the flow's own errors.
+func (o *Options) prepare(parent context.Context) (ctx context.Context, cancel context.CancelFunc, fail func(error) (*Result, error), err error) {
+	if err := o.setDefaults(); err != nil {
+		return nil, nil, nil, err
+	}
+	ctx, cancel = context.WithTimeout(parent, o.Timeout)
+	fail = func(err error) (*Result, error) { return nil, stopped(parent, ctx, o.Timeout, err) }
+	for _, check := range []func(context.Context) error{o.Store.Check, o.OAuth.Preflight} {
+		if err := check(ctx); err != nil {
+			cancel()
+			_, err = fail(err)
+			return nil, nil, nil, err
+		}
+	}
+	return ctx, cancel, fail, nil
 }
 
 // stopped maps context endings to the login's own errors.

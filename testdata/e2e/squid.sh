@@ -39,6 +39,8 @@ CA_CN="Codex Login E2E Inspection CA"
 LIB=/usr/lib/squid
 
 die() { printf 'squid.sh: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=procs.sh
+. "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 
 free_port() {
 	local p
@@ -169,29 +171,7 @@ EOF
 }
 
 # stop: TERM each recorded squid and its helpers, wait, then KILL what is left.
-stop() {
-	[ -f "$DIR/pids" ] || { rm -rf "$DIR"; return 0; }
-	local pids="" p
-	for p in $(cat "$DIR/pids"); do
-		kill -0 "$p" 2>/dev/null || continue
-		pids="$pids $p $(pgrep -P "$p" | tr '\n' ' ')"
-	done
-	for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done
-	for _ in $(seq 1 50); do
-		local alive=""
-		for p in $pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
-		[ -z "$alive" ] && break
-		sleep 0.1
-	done
-	for p in $pids; do kill -KILL "$p" 2>/dev/null || true; done
-	for _ in $(seq 1 20); do # until init has reaped them
-		local left=""
-		for p in $pids; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
-	rm -rf "$DIR"
-}
+stop() { stop_recorded "$DIR"; }
 
 [ $# = 2 ] || die "usage: squid.sh start|stop DIR"
 DIR=$2

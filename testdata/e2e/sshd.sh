@@ -26,6 +26,8 @@ set -euo pipefail
 export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin # sshd, ip, runuser live there
 
 die() { printf 'sshd.sh: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=procs.sh
+. "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 
 free_port() {
 	local p
@@ -119,29 +121,7 @@ EOF
 }
 
 # stop: TERM sshd and its children (the sessions), wait, then KILL what is left.
-stop() {
-	[ -f "$DIR/pids" ] || { rm -rf "$DIR"; return 0; }
-	local pids="" p
-	for p in $(cat "$DIR/pids"); do
-		kill -0 "$p" 2>/dev/null || continue
-		pids="$pids $p $(pgrep -P "$p" | tr '\n' ' ' || true)" # pgrep fails when there is no session
-	done
-	for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done
-	for _ in $(seq 1 50); do
-		local alive=""
-		for p in $pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
-		[ -z "$alive" ] && break
-		sleep 0.1
-	done
-	for p in $pids; do kill -KILL "$p" 2>/dev/null || true; done
-	for _ in $(seq 1 20); do # until init has reaped them
-		local left=""
-		for p in $pids; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
-	rm -rf "$DIR"
-}
+stop() { stop_recorded "$DIR"; }
 
 [ $# = 2 ] || die "usage: sshd.sh start|stop DIR"
 DIR=$2
