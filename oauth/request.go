@@ -3,6 +3,7 @@ package oauth
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -111,12 +112,18 @@ func endpointName(endpoint string) string {
 
 // transportError drops net/http's `Post "https://...":` prefix, whose URL
 // names nothing the caller's transport errors do not already name; an
-// error that does not name the host gets the endpoint instead.
+// error that does not name the host gets the endpoint instead, unless it
+// already says what failed on the route.
+// explained is what the errors of the route (the trust package's) have:
+// they name the proxy or the host and the cause themselves.
+type explained interface{ Explained() }
+
 func transportError(err error, method, endpoint, host string) error {
 	if ue, ok := err.(*url.Error); ok {
 		err = ue.Err
 	}
-	if strings.Contains(err.Error(), host) {
+	var said explained
+	if strings.Contains(err.Error(), host) || errors.As(err, &said) {
 		return err
 	}
 	return fmt.Errorf("%s %s: %w", strings.ToLower(method), endpoint, err)

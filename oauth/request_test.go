@@ -137,3 +137,21 @@ func TestRefreshKeepsWhatTheReplyOmits(t *testing.T) {
 		}
 	}
 }
+
+// explainedRouteError stands for the route's own errors, which already name the
+// proxy or host and the cause.
+type explainedRouteError struct{}
+
+func (explainedRouteError) Error() string { return "cannot reach proxy http://proxy.corp.test:3128: connection refused" }
+func (explainedRouteError) Explained()    {}
+
+// An error that already says what failed on the route is passed on as it
+// is; a bare one is given the endpoint.
+func TestTransportErrorNamesTheEndpointOnlyWhenNeeded(t *testing.T) {
+	if err := transportError(explainedRouteError{}, "GET", "auth.corp.test/.well-known/openid-configuration", "auth.corp.test"); err.Error() != (explainedRouteError{}).Error() {
+		t.Errorf("a route error was rewrapped: %v", err)
+	}
+	if err := transportError(io.ErrUnexpectedEOF, "POST", "auth.corp.test/oauth/token", "auth.corp.test"); err.Error() != "post auth.corp.test/oauth/token: unexpected EOF" {
+		t.Errorf("a bare error: %v", err)
+	}
+}

@@ -132,15 +132,16 @@ func via(proxy string) string {
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 
-// explained marks the errors Explain returns, so that explaining twice
-// changes nothing.
-type explained interface{ explained() }
+// Explained marks the errors Explain returns: they already say what
+// failed on the route, so explaining twice changes nothing, and a caller
+// (with an interface of its own) can tell them from raw network errors.
+type Explained interface{ Explained() }
 
-func (*UntrustedError) explained() {}
-func (*ExpiredError) explained()   {}
-func (*HostnameError) explained()  {}
-func (*WeakCertError) explained()  {}
-func (*TLSError) explained()       {}
-func (*DNSError) explained()       {}
-func (*ConnectError) explained()   {}
-func (*ProxyURLError) explained()  {}
+func (*UntrustedError) Explained() {}
+func (*ExpiredError) Explained()   {}
+func (*HostnameError) Explained()  {}
+func (*WeakCertError) Explained()  {}
+func (*TLSError) Explained()       {}
+func (*DNSError) Explained()       {}
+func (*ConnectError) Explained()   {}
+func (*ProxyURLError) Explained()  {}

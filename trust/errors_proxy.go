@@ -112,10 +112,10 @@ func (e *SOCKSError) Error() string {
 
 func (e *SOCKSError) Unwrap() error { return e.Err }
 
-func (*ProxyAuthError) explained()        {}
-func (*ProxyRefusedError) explained()     {}
-func (*ProxyUnreachableError) explained() {}
-func (*ProxyHangupError) explained()      {}
-func (*ProxySchemeError) explained()      {}
-func (*SOCKSError) explained()            {}
-func (*PhaseTimeoutError) explained()     {}
+func (*ProxyAuthError) Explained()        {}
+func (*ProxyRefusedError) Explained()     {}
+func (*ProxyUnreachableError) Explained() {}
+func (*ProxyHangupError) Explained()      {}
+func (*ProxySchemeError) Explained()      {}
+func (*SOCKSError) Explained()            {}
+func (*PhaseTimeoutError) Explained()     {}

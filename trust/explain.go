@@ -25,7 +25,7 @@ func Explain(err error, host string, proxy *url.URL, bypassed bool, pool *Pool) 
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	var done explained
+	var done Explained
 	if errors.As(err, &done) {
 		return done.(error)
 	}
