@@ -142,8 +142,10 @@ func TestRefreshKeepsWhatTheReplyOmits(t *testing.T) {
 // proxy or host and the cause.
 type explainedRouteError struct{}
 
-func (explainedRouteError) Error() string { return "cannot reach proxy http://proxy.corp.test:3128: connection refused" }
-func (explainedRouteError) Explained()    {}
+func (explainedRouteError) Error() string {
+	return "cannot reach proxy http://proxy.corp.test:3128: connection refused"
+}
+func (explainedRouteError) Explained() {}
 
 // An error that already says what failed on the route is passed on as it
 // is; a bare one is given the endpoint.

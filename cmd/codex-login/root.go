@@ -27,6 +27,7 @@ that want a password, and on machines without a browser.`
 	login := newLoginCmd(a)
 	login.Short = "Sign in with ChatGPT in the browser (the default command)"
 	root.AddCommand(login, newPushCmd(a), newVersionCmd())
+	root.AddCommand(newStatusCmd(a), newRefreshCmd(a), newLogoutCmd(a))
 	return root
 }
 
