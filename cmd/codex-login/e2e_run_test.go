@@ -37,6 +37,7 @@ type e2eRun struct {
 	CodexHomeFlag        bool      // --codex-home DIR instead of CODEX_HOME=DIR
 	Stdin                io.Reader // what the user types or pastes; nil: nothing
 	NoAPIKey             bool      // the flow asks no API key (device code): OPENAI_API_KEY must be null
+	Command              string    // a subcommand (refresh, logout, ...): then only Args are passed
 
 	Exit           int
 	Stdout, Stderr string
@@ -61,6 +62,9 @@ func (r *e2eRun) Run(t *testing.T, w *e2eWorld) {
 	t.Helper()
 	port := e2eFreePort(t)
 	args := append([]string{"--issuer", r.Issuer, "--port", strconv.Itoa(port), "--timeout", "20s"}, r.Args...)
+	if r.Command != "" {
+		args = append([]string{r.Command}, r.Args...)
+	}
 	env := []string{
 		"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + r.home, "LANG=C.UTF-8", "TMPDIR=" + os.TempDir(),
 		"BROWSER=" + r.browserScript(t),
