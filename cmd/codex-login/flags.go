@@ -61,9 +61,12 @@ func (f *flowFlags) register(fs *pflag.FlagSet) {
 }
 
 // configFlags turns the flags that were given into config.Flags. A flag
-// the running command does not have is never "changed".
+// the running command does not have is never "changed", and the flow
+// group's --port and --timeout count only on the commands that sign in
+// (push has flags of those names for ssh).
 func (a *app) configFlags() config.Flags {
 	changed := func(name string) bool { return a.cmd != nil && a.cmd.Flags().Changed(name) }
+	signsIn := a.cmd != nil && a.cmd.Flags().Lookup("device-auth") != nil
 	str := func(name string, v *string) *string {
 		if changed(name) {
 			return v
@@ -79,10 +82,10 @@ func (a *app) configFlags() config.Flags {
 		ClientID:  str("client-id", &a.network.clientID),
 		NoBrowser: a.flow.noBrowser,
 	}
-	if changed("port") {
+	if signsIn && changed("port") {
 		fl.Port = &a.flow.port
 	}
-	if changed("timeout") {
+	if signsIn && changed("timeout") {
 		fl.Timeout = &a.flow.timeout
 	}
 	return fl

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,11 +14,10 @@ import (
 	"github.com/codex-login/codex-login/push"
 )
 
-// pushFlags are the push command's own flags. Its -p/--port and --timeout
-// are the flow group's values (a.flow), since the settings read those
-// names from every command: an ssh port and a push timeout pass the same
-// checks as a callback port and a login timeout.
+// pushFlags are the push command's own flags.
 type pushFlags struct {
+	sshPort    int
+	timeout    time.Duration
 	sshOptions []string
 	via        string
 	remoteHome string
@@ -44,17 +44,17 @@ travel on the command's standard input, never on a command line.`,
 			if err != nil {
 				return err
 			}
-			o := push.Options{Transport: tr, CodexHome: f.remoteHome, Timeout: a.flow.timeout}
+			o := push.Options{Transport: tr, CodexHome: f.remoteHome, Timeout: f.timeout}
 			return a.runPush(cmd.Context(), o, target, f.keepLocal)
 		},
 	}
 	fs := cmd.Flags()
-	fs.IntVarP(&a.flow.port, "port", "p", 0, "connect to ssh port `N` on the target")
+	fs.IntVarP(&f.sshPort, "port", "p", 0, "connect to ssh port `N` on the target")
 	fs.StringArrayVarP(&f.sshOptions, "ssh-option", "o", nil, "pass -o `OPTION` to ssh, e.g. ProxyJump=bastion; repeatable")
 	fs.StringVar(&f.via, "via", "", "reach the target's shell with `COMMAND` instead of ssh, e.g. 'docker exec -i NAME'")
 	fs.StringVar(&f.remoteHome, "remote-codex-home", "", "Codex's home `DIR` on the target (default its $CODEX_HOME, else ~/.codex)")
 	fs.BoolVar(&f.keepLocal, "keep-local", false, "keep the credentials here too (the first refresh on one machine signs the other out)")
-	fs.DurationVar(&a.flow.timeout, "timeout", 0, "give up after `DURATION` (default 2m)")
+	fs.DurationVar(&f.timeout, "timeout", 0, "give up after `DURATION` (default 2m)")
 	fs.SortFlags = false
 	return cmd
 }
@@ -67,6 +67,10 @@ func (f *pushFlags) args(cmd *cobra.Command, args []string) error {
 		return usageError{errors.New("-p and -o are passed to ssh, which --via replaces: put such options in the --via command")}
 	case f.via == "" && len(args) != 1:
 		return usageError{errors.New("push needs a target: codex-login push [user@]host, or codex-login push --via COMMAND")}
+	case cmd.Flags().Changed("timeout") && f.timeout <= 0:
+		return usageError{fmt.Errorf("--timeout %s: must be more than zero", f.timeout)}
+	case f.sshPort < 0 || f.sshPort > 65535 || cmd.Flags().Changed("port") && f.sshPort == 0:
+		return usageError{fmt.Errorf("--port %d: not a port number (1-65535)", f.sshPort)}
 	}
 	return nil
 }
@@ -81,7 +85,7 @@ func (f *pushFlags) transport(a *app, args []string) (push.Transport, pushTarget
 		}
 		return tr, pushTarget{name: tr.String(), via: true}, nil
 	}
-	tr, err := push.SSH(args[0], a.flow.port, f.sshOptions)
+	tr, err := push.SSH(args[0], f.sshPort, f.sshOptions)
 	if err != nil {
 		return tr, pushTarget{}, usageError{err}
 	}
