@@ -10,18 +10,21 @@ stop_recorded() {
 		pids="$pids $p $(pgrep -P "$p" | tr '\n' ' ' || true)" # pgrep fails when there is no child
 	done
 	for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done
-	for _ in $(seq 1 50); do
-		local alive=""
-		for p in $pids; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
-		[ -z "$alive" ] && break
-		sleep 0.1
-	done
+	wait_gone 50 $pids
 	for p in $pids; do kill -KILL "$p" 2>/dev/null || true; done
-	for _ in $(seq 1 20); do
-		local left=""
-		for p in $pids; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
-		[ -z "$left" ] && break
+	wait_gone 20 $pids
+	rm -rf "$dir"
+}
+
+# wait_gone TENTHS PID...: waits until none of the PIDs is alive, at most
+# TENTHS tenths of a second.
+wait_gone() {
+	local tenths=$1 p alive
+	shift
+	for _ in $(seq 1 "$tenths"); do
+		alive=""
+		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+		[ -z "$alive" ] && return 0
 		sleep 0.1
 	done
-	rm -rf "$dir"
 }
