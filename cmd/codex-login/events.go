@@ -33,6 +33,14 @@ func (u *ui) DeviceCode(uri, code string, expires time.Time) {
 	u.event("device_code", map[string]any{"verification_uri": uri, "user_code": code, "expires_at": expires.UTC().Format(time.RFC3339)})
 	u.printf("To sign in, open this page in any browser (on any device) and enter the code:\n\n    %s\n\n    %s\n\n", uri, code)
 	u.showQR(uri)
+	_, _, tty := u.terminalSize()
+	if tty && !u.json && u.copyCode(code) {
+		u.printf("(The code is on your clipboard.)\n")
+	}
+	if tty && !u.json {
+		u.countdown(expires)
+		return
+	}
 	u.printf("The code expires at %s. Waiting for the sign-in...\n", expires.Local().Format("15:04"))
 }
 
@@ -80,10 +88,7 @@ func (u *ui) browserHere() bool {
 // showQR renders s as a QR code on stderr, so that a phone can be the
 // browser: with --qr, or in an SSH session whose terminal is large enough.
 func (u *ui) showQR(s string) {
-	width, height, tty := 0, 0, false
-	if u.terminal != nil {
-		width, height, tty = u.terminal()
-	}
+	width, height, tty := u.terminalSize()
 	if !u.qr && !(u.place.SSH && tty && width >= 100 && height >= 50) {
 		return
 	}
@@ -93,4 +98,13 @@ func (u *ui) showQR(s string) {
 		WhiteChar: qrterminal.WHITE_WHITE, BlackWhiteChar: qrterminal.BLACK_WHITE,
 	})
 	u.printf("\n")
+}
+
+// terminalSize is the size of the terminal a person types in; tty is false
+// when there is none.
+func (u *ui) terminalSize() (width, height int, tty bool) {
+	if u.terminal == nil {
+		return 0, 0, false
+	}
+	return u.terminal()
 }

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/codex-login/codex-login/browser"
 	"github.com/codex-login/codex-login/login"
@@ -33,6 +34,9 @@ type ui struct {
 	getenv      func(string) string
 	place       browser.Place
 	terminal    func() (int, int, bool)
+	mu          sync.Mutex // one line at a time: the countdown writes from its own goroutine
+	// endCountdown ends the device code's countdown line, if one runs.
+	endCountdown func()
 }
 
 func newUI(e env) *ui {
@@ -47,7 +51,18 @@ func newUI(e env) *ui {
 }
 
 func (u *ui) printf(format string, args ...any) {
-	fmt.Fprint(u.out, u.redact.apply(fmt.Sprintf(format, args...)))
+	line := u.redact.apply(fmt.Sprintf(format, args...))
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	fmt.Fprint(u.out, line)
+}
+
+// endLine ends whatever holds the current line (the countdown) before
+// the result is printed.
+func (u *ui) endLine() {
+	if u.endCountdown != nil {
+		u.endCountdown()
+	}
 }
 
 // logf prints a step with -v.
@@ -65,6 +80,7 @@ func (u *ui) warn(format string, args ...any) {
 
 // failed prints an error, its hint and the exit code it leads to.
 func (u *ui) failed(err error, hint string, code int) {
+	u.endLine()
 	u.printf("codex-login: error: %s\n", err)
 	if hint != "" {
 		u.printf("codex-login: hint: %s\n", hint)
@@ -80,6 +96,7 @@ func (u *ui) lockWait(lock string) {
 
 // signedIn reports a completed login.
 func (u *ui) signedIn(r *login.Result, store string) error {
+	u.endLine()
 	u.event("success", map[string]any{"email": r.Email, "plan": r.Plan, "account_id": r.AccountID, "store": store, "path": r.Location})
 	who := r.Email
 	if who == "" {
