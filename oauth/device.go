@@ -86,7 +86,10 @@ func interval(raw json.RawMessage) time.Duration {
 		s = string(raw)
 	}
 	n, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || n < 1 || n > 3600 {
+	// !(n >= 1 && n <= 3600) also refuses NaN, which every comparison
+	// fails: "NaN" would otherwise become a negative interval, and polling
+	// without pause.
+	if err != nil || !(n >= 1 && n <= 3600) {
 		return 5 * time.Second
 	}
 	return time.Duration(n * float64(time.Second))
