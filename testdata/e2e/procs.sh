@@ -1,4 +1,26 @@
-# procs.sh: sourced by squid.sh and sshd.sh. stop_recorded DIR stops the
+# procs.sh: sourced by squid.sh and sshd.sh, which define die.
+#
+# free_port prints a free port on this machine.
+free_port() {
+	local p
+	for _ in $(seq 1 200); do
+		p=$((20000 + RANDOM % 40000))
+		[ -z "$(ss -ltnH "sport = :$p")" ] && { echo "$p"; return; }
+	done
+	die "no free port"
+}
+
+# wait_listen PORT PID: wait until PID itself listens on PORT.
+wait_listen() {
+	for _ in $(seq 1 100); do
+		ss -ltnpH "sport = :$1" | grep -q "pid=$2," && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	return 1
+}
+
+# stop_recorded DIR stops the
 # processes whose PIDs DIR/pids records, and their children: TERM, a wait,
 # then KILL what is left, and a wait until init has reaped them. Then it
 # removes DIR.

@@ -42,25 +42,6 @@ die() { printf 'squid.sh: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=procs.sh
 . "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 
-free_port() {
-	local p
-	for _ in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
-		[ -z "$(ss -ltnH "sport = :$p")" ] && { echo "$p"; return; }
-	done
-	die "no free port"
-}
-
-# wait_listen PORT PID: wait until PID itself listens on PORT.
-wait_listen() {
-	for _ in $(seq 1 100); do
-		ss -ltnpH "sport = :$1" | grep -q "pid=$2," && return 0
-		kill -0 "$2" 2>/dev/null || break
-		sleep 0.1
-	done
-	return 1
-}
-
 inspection_ca() {
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/O=codex-login tests/CN=$CA_CN" \
 		-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
