@@ -3,7 +3,11 @@ module github.com/codex-login/codex-login
 go 1.26.8
 
 require (
+	filippo.io/age v1.3.2
 	github.com/cli/browser v1.3.0
+	github.com/danieljoos/wincred v1.2.3
+	github.com/ebitengine/purego v0.11.3
+	github.com/godbus/dbus/v5 v5.2.4
 	github.com/mdp/qrterminal/v3 v3.2.1
 	github.com/pelletier/go-toml/v2 v2.4.3
 	github.com/spf13/cobra v1.10.2
@@ -14,7 +18,11 @@ require (
 )
 
 require (
+	filippo.io/hpke v0.4.0 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
+	github.com/smallstep/truststore v0.13.0 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
+	howett.net/plist v1.0.0 // indirect
 	rsc.io/qr v0.2.0 // indirect
 )

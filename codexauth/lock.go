@@ -86,17 +86,22 @@ func (s *FileStore) acquire(ctx context.Context, f *os.File, path string) error 
 // creating and renaming them: they hold tokens. It must run under the
 // locks, when no writer can be between those two steps.
 func (s *FileStore) removeLeftovers() error {
-	entries, err := os.ReadDir(s.Home)
+	return removeTemps(s.Home, s.Home, tempPrefix)
+}
+
+// removeTemps removes the files in dir whose names start with prefix.
+func removeTemps(home, dir, prefix string) error {
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil // what cannot be listed cannot be cleaned; writing may still work
 	}
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), tempPrefix) || e.IsDir() {
+		if !strings.HasPrefix(e.Name(), prefix) || e.IsDir() {
 			continue
 		}
-		path := filepath.Join(s.Home, e.Name())
+		path := filepath.Join(dir, e.Name())
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return newWriteError(s.Home, "remove", path, err)
+			return newWriteError(home, "remove", path, err)
 		}
 	}
 	return nil
@@ -104,30 +109,42 @@ func (s *FileStore) removeLeftovers() error {
 
 // replace writes data to auth.json through a synced temporary file and a rename.
 func (s *FileStore) replace(data []byte) error {
-	tmp, err := s.writeTemp(data)
+	return replaceFile(s.Home, s.Path(), tempPrefix, data)
+}
+
+// writeTemp writes data to a new 0600 temporary file in CODEX_HOME.
+func (s *FileStore) writeTemp(data []byte) (string, error) {
+	return writeTemp(s.Home, s.Home, tempPrefix, data)
+}
+
+// replaceFile replaces path, a file in home or below it, with data through
+// a synced 0600 temporary file (named prefix and a random suffix, in the
+// same directory) and a rename.
+func replaceFile(home, path, prefix string, data []byte) error {
+	tmp, err := writeTemp(home, filepath.Dir(path), prefix, data)
 	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, s.Path()); err != nil {
+	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
-		return newWriteError(s.Home, "rename", s.Path(), err)
+		return newWriteError(home, "rename", path, err)
 	}
-	syncDir(s.Home)
+	syncDir(filepath.Dir(path))
 	return nil
 }
 
-// writeTemp writes data to a new 0600 temporary file in CODEX_HOME, synced
-// and closed, and returns its path. On failure nothing is left behind.
-func (s *FileStore) writeTemp(data []byte) (path string, err error) {
-	tmp, err := os.CreateTemp(s.Home, tempPrefix+"*")
+// writeTemp writes data to a new 0600 temporary file in dir, synced and
+// closed, and returns its path. On failure nothing is left behind.
+func writeTemp(home, dir, prefix string, data []byte) (path string, err error) {
+	tmp, err := os.CreateTemp(dir, prefix+"*")
 	if err != nil {
-		return "", newWriteError(s.Home, "create", filepath.Join(s.Home, tempPrefix+"*"), err)
+		return "", newWriteError(home, "create", filepath.Join(dir, prefix+"*"), err)
 	}
 	defer func() {
 		if err != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
-			err = newWriteError(s.Home, "write", tmp.Name(), err)
+			err = newWriteError(home, "write", tmp.Name(), err)
 		}
 	}()
 	if err = tmp.Chmod(0o600); err != nil {

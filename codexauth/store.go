@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 )
 
 // Store is where Codex keeps the credentials.
@@ -35,17 +36,44 @@ type Store interface {
 var _ Store = (*FileStore)(nil)
 
 // NewStore returns the store Codex uses for mode, its
-// cli_auth_credentials_store setting. "", "file" and "auto" give the
-// auth.json in home ("auto" prefers a reachable keyring in Codex; until
-// codex-login can write keyrings it means the file). Any other mode is a
-// *ModeError: "keyring" cannot be written yet, and with "ephemeral" Codex
-// keeps credentials in memory only, so nothing can be handed to it.
-func NewStore(home, mode string, onWait func(lock string)) (Store, error) {
+// cli_auth_credentials_store setting: "" and "file" give the auth.json in
+// home, "keyring" the keyring kr (on Windows an age file whose key kr
+// holds, as Codex does there), and "auto" the keyring when kr can be used,
+// else auth.json, after telling onFallback why. onWait is called when a
+// lock is held by someone else for a second. Any other mode is a
+// *ModeError: with "ephemeral" Codex keeps credentials in memory only, so
+// nothing can be handed to it.
+func NewStore(home, mode string, kr Keyring, onWait func(lock string), onFallback func(error)) (Store, error) {
+	file := &FileStore{Home: home, OnWait: onWait}
 	switch mode {
-	case "", "file", "auto":
-		return &FileStore{Home: home, OnWait: onWait}, nil
+	case "", "file":
+		return file, nil
+	case "keyring":
+		return keyringStore(home, kr, onWait), nil
+	case "auto":
+		return &AutoStore{Keyring: kr, Keyed: keyringStore(home, kr, onWait), File: file, OnFallback: onFallback}, nil
 	}
 	return nil, &ModeError{Mode: mode}
+}
+
+// keyringStore is where Codex keeps the credentials when it uses kr.
+func keyringStore(home string, kr Keyring, onWait func(string)) Store {
+	if runtime.GOOS == "windows" {
+		return &SecretsStore{Home: home, Keyring: kr, OnWait: onWait}
+	}
+	return &KeyringStore{Home: home, Keyring: kr, OnWait: onWait}
+}
+
+// Kind is "file" or "keyring": the kind of store s is, once an AutoStore
+// has chosen.
+func Kind(s Store) string {
+	if a, ok := s.(*AutoStore); ok {
+		s = a.chosen()
+	}
+	if _, ok := s.(*FileStore); ok {
+		return "file"
+	}
+	return "keyring"
 }
 
 // ModeError reports a cli_auth_credentials_store mode that codex-login

@@ -163,7 +163,11 @@ func (a *app) Store() (codexauth.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := codexauth.NewStore(s.CodexHome, s.CredentialsStore.V, a.ui.lockWait)
+	kr := a.env.keyring
+	if kr == nil {
+		kr = noKeyring{}
+	}
+	store, err := codexauth.NewStore(s.CodexHome, s.CredentialsStore.V, kr, a.ui.lockWait, a.ui.keyringFallback)
 	var mode *codexauth.ModeError
 	if errors.As(err, &mode) {
 		return nil, &modeFailure{mode: mode, source: s.CredentialsStore.Source}
@@ -187,8 +191,6 @@ func (m *modeFailure) Error() string {
 	switch m.mode.Mode {
 	case "ephemeral":
 		return setting + " makes Codex keep its credentials in memory only, so a login by codex-login cannot be handed to it"
-	case "keyring":
-		return setting + " asks for the OS keyring, which this version of codex-login does not write"
 	}
 	return setting + " is not a credential store codex-login knows"
 }

@@ -84,7 +84,7 @@ var configCases = []badInput{
 	{area: "config", name: "ephemeral store in CODEX_HOME/config.toml", setup: inHome("config.toml", "cli_auth_credentials_store = \"ephemeral\"\n"), code: 1, msg: "in memory only", hint: `"file"`},
 	{area: "config", name: "ephemeral store in /etc/codex/config.toml", setup: inCodexSystem("config.toml", "cli_auth_credentials_store = \"ephemeral\"\n"), code: 1, msg: "in memory only", hint: `"file"`},
 	{area: "config", name: "ephemeral store in managed_config.toml", setup: inCodexSystem("managed_config.toml", "cli_auth_credentials_store = \"ephemeral\"\n"), code: 1, msg: "in memory only", hint: `"file"`},
-	{area: "config", name: "keyring store (not written yet)", setup: inHome("config.toml", "cli_auth_credentials_store = \"keyring\"\n"), code: 1, msg: "asks for the OS keyring", hint: `"file"`},
+	{area: "config", name: "keyring store without a keyring", setup: noKeyringSetup("keyring"), code: 1, msg: "no usable keyring: no D-Bus session bus", hint: `"file"`},
 	{area: "config", name: "bad value in managed_config.toml", setup: inCodexSystem("managed_config.toml", "forced_login_method = 1\n"), code: 1, msg: "managed_config.toml:1", hint: editHint},
 	{area: "config", name: "--config names a missing file", setup: argsIn("--config", "$D/none.toml"), code: 1, msg: "none.toml: cannot read it", hint: editHint},
 	{area: "config", name: "--config names a directory", setup: argsIn("--config", "$D"), code: 1, msg: "directory", hint: editHint},

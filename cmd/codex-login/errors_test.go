@@ -87,7 +87,7 @@ func TestEveryErrorHasItsHint(t *testing.T) {
 		{&login.TimeoutError{After: time.Minute}, "raise --timeout", exitFailure},
 		{&oauth.IssuerError{Issuer: "http://x", Problem: "must use https"}, "https://", exitUsage},
 		{&login.MethodError{Key: "forced_login_method", Setting: `forced_login_method = "api"`}, "--with-api-key", exitFailure},
-		{&modeFailure{mode: &codexauth.ModeError{Mode: "keyring"}, source: "/etc/codex/config.toml"}, `"file"`, exitFailure},
+		{&modeFailure{mode: &codexauth.ModeError{Mode: "cloud"}, source: "/etc/codex/config.toml"}, `"file"`, exitFailure},
 		{&modeFailure{mode: &codexauth.ModeError{Mode: "ephemeral"}, source: "/etc/codex/config.toml"}, `"file" (or "auto") (it comes from /etc/codex/config.toml)`, exitFailure},
 		{&codexauth.WriteError{Dir: "/home/dev/.codex", Op: "create", Owner: "root", Err: errors.New("permission denied")}, `sudo chown -R "$USER" /home/dev/.codex`, exitFailure},
 		{&codexauth.WriteError{Dir: "/ro/.codex", Op: "create", Err: errors.New("read-only file system")}, "--codex-home", exitFailure},

@@ -44,7 +44,7 @@ func (a *app) runLogin(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := a.ui.signedIn(res, storeKind(o.Store)); err != nil {
+	if err := a.ui.signedIn(res, codexauth.Kind(o.Store)); err != nil {
 		return err
 	}
 	a.warnCodexRefuses(o.OAuth.Issuer)
@@ -120,7 +120,3 @@ func (a *app) terminal() (int, int, bool) {
 	}
 	return a.env.terminal()
 }
-
-// storeKind names the credential store for --json: "file" (the keyring
-// comes later).
-func storeKind(codexauth.Store) string { return "file" }

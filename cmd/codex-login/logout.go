@@ -43,7 +43,7 @@ func (a *app) runLogout(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.ui.loggedOut(revoked, issuer, removed, store.Location())
+	a.ui.loggedOut(revoked, issuer, removed, codexauth.Kind(store), store.Location())
 	return nil
 }
 
@@ -70,10 +70,14 @@ func (a *app) revoke(ctx context.Context, t *codexauth.Tokens) (bool, string) {
 }
 
 // loggedOut reports a logout.
-func (u *ui) loggedOut(revoked bool, issuer string, removed bool, path string) {
-	u.event("logged_out", map[string]any{"revoked": revoked, "issuer": issuer, "removed": removed, "path": path})
-	if !removed {
+func (u *ui) loggedOut(revoked bool, issuer string, removed bool, kind, path string) {
+	u.event("logged_out", map[string]any{"revoked": revoked, "issuer": issuer, "removed": removed, "store": kind, "path": path})
+	if !removed && kind == "file" {
 		u.printf("Not signed in: nothing to remove (%s does not exist).\n", path)
+		return
+	}
+	if !removed {
+		u.printf("Not signed in: nothing to remove (no %s).\n", path)
 		return
 	}
 	if revoked {

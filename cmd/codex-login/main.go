@@ -14,7 +14,9 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/codex-login/codex-login/codexauth"
 	"github.com/codex-login/codex-login/config"
+	"github.com/codex-login/codex-login/keyring"
 	"github.com/codex-login/codex-login/trust"
 )
 
@@ -29,6 +31,7 @@ func main() {
 		root:           os.DirFS("/"),
 		stdin:          os.Stdin,
 		terminal:       terminalSize,
+		keyring:        keyring.System(),
 	})
 	stop()
 	os.Exit(code)
@@ -48,6 +51,8 @@ type env struct {
 	// terminal reports the size of the terminal a person types in; ok is
 	// false when stdin is not a terminal.
 	terminal func() (width, height int, ok bool)
+	// keyring is the operating system's secret store; nil for none.
+	keyring codexauth.Keyring
 }
 
 // terminalSize is env.terminal for the real process.

@@ -22,8 +22,9 @@ type pushWorld struct {
 	dir, local     string // local is CODEX_HOME here
 	target         string // the target's HOME; Codex's home there is target/.codex
 	env            map[string]string
-	original       []byte   // the local auth.json
-	secrets        []string // every token in it
+	keyring        codexauth.Keyring // nil: none
+	original       []byte            // the local auth.json
+	secrets        []string          // every token in it
 	stdout, stderr string
 }
 
@@ -69,7 +70,7 @@ func (w *pushWorld) push(args ...string) int {
 	w.t.Helper()
 	var out, errOut bytes.Buffer
 	e := env{getenv: func(k string) string { return w.env[k] }, stdout: &out, stderr: &errOut,
-		systemFile: filepath.Join(w.dir, "system.toml"), codexSystemDir: filepath.Join(w.dir, "etc-codex"), root: fstest.MapFS{}}
+		systemFile: filepath.Join(w.dir, "system.toml"), codexSystemDir: filepath.Join(w.dir, "etc-codex"), root: fstest.MapFS{}, keyring: w.keyring}
 	a := newApp(e)
 	root := newRootCmd(a)
 	if !hasCommand(root.Commands(), "push") {

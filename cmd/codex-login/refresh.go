@@ -57,7 +57,7 @@ func (a *app) runRefresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.ui.refreshed(next, storeKind(store), store.Location())
+	return a.ui.refreshed(next, codexauth.Kind(store), store.Location())
 }
 
 // tokenIssuer is the issuer the tokens came from: the one in their

@@ -40,18 +40,21 @@ func (a *app) runStatus(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r := statusReport{Store: storeKind(store), Path: store.Location()}
 	auth, err := store.Load(ctx)
 	if err != nil {
 		return err
 	}
+	r := statusReport{Store: codexauth.Kind(store), Path: store.Location()}
 	if auth == nil {
 		a.ui.event("status", r.fields())
 		return &notSignedInError{location: r.Path}
 	}
 	a.redactAuth(auth)
 	refused := r.describe(auth)
-	r.Warnings, r.SignedIn = append(fileWarnings(r.Path), refused...), len(refused) == 0
+	if r.Store == "file" {
+		r.Warnings = fileWarnings(r.Path)
+	}
+	r.Warnings, r.SignedIn = append(r.Warnings, refused...), len(refused) == 0
 	for _, w := range r.Warnings {
 		if r.SignedIn || w != refused[0] { // the first refusal is the error
 			a.ui.warn("%s", w)

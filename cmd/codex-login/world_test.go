@@ -46,7 +46,8 @@ type world struct {
 	defaultPorts bool // leave the callback on 1455/1457 instead of a free port
 	issuerFlag   bool // pass --issuer (default); a case may name the issuer elsewhere
 	limits       *trust.Limits
-	stdin        io.Reader // what is typed or pasted; nil: stdin is not a terminal
+	stdin        io.Reader         // what is typed or pasted; nil: stdin is not a terminal
+	keyring      codexauth.Keyring // nil: the run has no keyring
 }
 
 type worldOptions struct {
@@ -151,7 +152,7 @@ func (w *world) login(args ...string) (code int, stdout, stderr string) {
 	getenv := func(k string) string { return w.env[k] }
 	e := env{getenv: getenv, stdout: &out, stderr: &errOut, systemFile: filepath.Join(w.dir, "system-config.toml"),
 		codexSystemDir: filepath.Join(w.dir, "etc-codex"), root: fstest.MapFS{}, limits: w.limits,
-		stdin: w.stdin, terminal: func() (int, int, bool) { return 0, 0, w.stdin != nil }}
+		stdin: w.stdin, terminal: func() (int, int, bool) { return 0, 0, w.stdin != nil }, keyring: w.keyring}
 	code = run(context.Background(), append(base, args...), e)
 	w.t.Logf("codex-login %s → %d\n%s", strings.Join(args, " "), code, errOut.String())
 	return code, out.String(), errOut.String()

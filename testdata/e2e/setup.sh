@@ -4,6 +4,8 @@
 #   - squid-openssl (squid built with ssl-bump) and its helpers;
 #   - openssh-server, for sshd.sh, and the user codex-e2e that the push
 #     cases sign in as over ssh (never root);
+#   - dbus-daemon, gnome-keyring and libsecret-tools, for keyring.sh (a
+#     Secret Service on a session bus of the suite's own);
 #   - the Codex CLI, pinned, under $CACHE/codex (never in the repository).
 # Prints the path of the codex executable on its last line.
 set -euo pipefail
@@ -50,7 +52,8 @@ install_packages() {
 	# The tools the scripts use, with the package that has each.
 	for cmd in curl:curl openssl:openssl ss:iproute2 ip:iproute2 pgrep:procps \
 		unshare:util-linux runuser:util-linux mount:mount node:nodejs npm:npm \
-		sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client useradd:passwd; do
+		sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client useradd:passwd \
+		dbus-daemon:dbus-daemon dbus-send:dbus-bin gnome-keyring-daemon:gnome-keyring secret-tool:libsecret-tools; do
 		command -v "${cmd%%:*}" >/dev/null || pkgs+=("${cmd#*:}")
 	done
 	if command -v systemctl >/dev/null && systemctl is-active --quiet ssh 2>/dev/null; then
