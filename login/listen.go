@@ -59,3 +59,17 @@ func askToCancel(ctx context.Context, port int) {
 }
 
 func loopback(port int) string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(port)) }
+
+// CheckPort reports whether the callback port can be bound on 127.0.0.1
+// now: nil when it is free, else a *PortBusyError naming who holds it.
+func CheckPort(port int) error {
+	ln, err := net.Listen("tcp", loopback(port))
+	if err == nil {
+		return ln.Close()
+	}
+	e := &PortBusyError{Ports: []int{port}, Err: err}
+	if isAddrInUse(err) {
+		e.Holder = portHolder(port)
+	}
+	return e
+}

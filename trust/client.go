@@ -30,12 +30,13 @@ type Options struct {
 type Client struct {
 	HTTP *http.Client
 
-	pool    *Pool
-	proxy   *url.URL // nil when direct
-	noProxy string
-	proxyFn func(*url.URL) (*url.URL, error)
-	limits  Limits
-	dialTCP func(ctx context.Context, network, addr string) (net.Conn, error) // replaced by tests
+	pool        *Pool
+	proxy       *url.URL // nil when direct
+	proxySource string
+	noProxy     string
+	proxyFn     func(*url.URL) (*url.URL, error)
+	limits      Limits
+	dialTCP     func(ctx context.Context, network, addr string) (net.Conn, error) // replaced by tests
 
 	mu     sync.Mutex
 	chains map[string][]*x509.Certificate // by host: the chain of the last TLS connection
@@ -57,7 +58,8 @@ func NewClient(o Options) (*Client, error) {
 			return nil, err
 		}
 	}
-	c := &Client{pool: pool, noProxy: o.NoProxy, limits: o.Limits.withDefaults(), chains: map[string][]*x509.Certificate{}}
+	c := &Client{pool: pool, noProxy: o.NoProxy, proxySource: o.ProxySource, limits: o.Limits.withDefaults(),
+		chains: map[string][]*x509.Certificate{}}
 	cfg := &httpproxy.Config{NoProxy: o.NoProxy}
 	if o.Proxy != "" {
 		u, err := parseProxy(o.Proxy, o.ProxySource)
@@ -69,12 +71,19 @@ func NewClient(o Options) (*Client, error) {
 	}
 	c.proxyFn = cfg.ProxyFunc()
 	c.dialTCP = newDialer(c.limits).DialContext
+	c.HTTP = &http.Client{Transport: &roundTripper{base: c.transport(), c: c}}
+	return c, nil
+}
 
-	t := &http.Transport{
+// transport is the Transport under the client's round tripper: proxy
+// chosen by c.proxyFn, connections dialled by c.dial, verified against
+// c.pool.
+func (c *Client) transport() *http.Transport {
+	return &http.Transport{
 		Proxy:       func(r *http.Request) (*url.URL, error) { return c.proxyFn(r.URL) },
 		DialContext: c.dial,
 		TLSClientConfig: &tls.Config{
-			RootCAs:    pool.CertPool(),
+			RootCAs:    c.pool.CertPool(),
 			MinVersion: tls.VersionTLS12,
 		},
 		OnProxyConnectResponse: onConnectResponse,
@@ -86,8 +95,6 @@ func NewClient(o Options) (*Client, error) {
 		MaxIdleConnsPerHost:    2,
 		ExpectContinueTimeout:  time.Second,
 	}
-	c.HTTP = &http.Client{Transport: &roundTripper{base: t, c: c}}
-	return c, nil
 }
 
 // ProxyFor returns the proxy a request to u goes through, nil for direct

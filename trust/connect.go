@@ -25,6 +25,9 @@ const (
 // *ProxyAuthError, *ProxySchemeError or *ProxyRefusedError, with the
 // facts of the answer: status, squid's error code, the page's title.
 func onConnectResponse(ctx context.Context, proxy *url.URL, req *http.Request, resp *http.Response) error {
+	if t, ok := ctx.Value(tracerKey{}).(*tracer); ok {
+		t.connectReply(proxy, resp) // Inspect shows the answer, whatever it was
+	}
 	if resp.StatusCode == http.StatusOK {
 		return nil
 	}

@@ -70,6 +70,35 @@ func (e *WeakCertError) Error() string {
 	return fmt.Sprintf("cannot verify %s: certificate %q %s", e.Host, e.Subject, e.Reason)
 }
 
+// NoSANError: the server's certificate has no subject alternative name,
+// only a Common Name, which Go (and Codex's rustls) no longer match
+// against the host. The certificate has to be reissued; no CA file
+// changes that.
+type NoSANError struct {
+	Host, Subject string
+}
+
+func (e *NoSANError) Error() string {
+	return fmt.Sprintf("cannot verify %s: its certificate %q has no subject alternative name, only a common name, which is no longer accepted",
+		e.Host, e.Subject)
+}
+
+// MissingIntermediateError: the server sent its own certificate without
+// the intermediate CA certificate that issued it, so the chain cannot
+// reach a trusted root. Browsers hide this by fetching the intermediate
+// from the URL the certificate names; codex-login, Codex and most tools
+// do not.
+type MissingIntermediateError struct {
+	Host, Proxy string
+	Subject     string // the last certificate the server sent
+	Issuer      string // the intermediate it left out
+}
+
+func (e *MissingIntermediateError) Error() string {
+	return fmt.Sprintf("cannot verify %s%s: its certificate %q was issued by %q, which the server did not send",
+		e.Host, via(e.Proxy), e.Subject, e.Issuer)
+}
+
 // TLSError is any other TLS handshake failure: the peer closed the
 // connection mid-handshake, answered in plain text, or sent an alert.
 type TLSError struct {
@@ -137,11 +166,13 @@ func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 // (with an interface of its own) can tell them from raw network errors.
 type Explained interface{ Explained() }
 
-func (*UntrustedError) Explained() {}
-func (*ExpiredError) Explained()   {}
-func (*HostnameError) Explained()  {}
-func (*WeakCertError) Explained()  {}
-func (*TLSError) Explained()       {}
-func (*DNSError) Explained()       {}
-func (*ConnectError) Explained()   {}
-func (*ProxyURLError) Explained()  {}
+func (*UntrustedError) Explained()           {}
+func (*ExpiredError) Explained()             {}
+func (*HostnameError) Explained()            {}
+func (*WeakCertError) Explained()            {}
+func (*NoSANError) Explained()               {}
+func (*MissingIntermediateError) Explained() {}
+func (*TLSError) Explained()                 {}
+func (*DNSError) Explained()                 {}
+func (*ConnectError) Explained()             {}
+func (*ProxyURLError) Explained()            {}

@@ -85,6 +85,9 @@ func explainCert(cve *tls.CertificateVerificationError, host, proxy string, pool
 	case errors.As(cve.Err, &ci) && ci.Reason == x509.Expired && ci.Cert != nil:
 		return expired(host, ci.Cert, now)
 	case errors.As(cve.Err, &he) && he.Certificate != nil:
+		if err := noSAN(host, he.Certificate); err != nil {
+			return err
+		}
 		names := append([]string(nil), he.Certificate.DNSNames...)
 		for _, ip := range he.Certificate.IPAddresses {
 			names = append(names, ip.String())
@@ -98,6 +101,15 @@ func explainCert(cve *tls.CertificateVerificationError, host, proxy string, pool
 		return untrusted(host, proxy, chain, pool, now)
 	}
 	return &TLSError{Host: host, Proxy: proxy, Err: cve}
+}
+
+// noSAN returns a *NoSANError when a hostname mismatch is really a
+// certificate with no subject alternative name at all.
+func noSAN(host string, c *x509.Certificate) error {
+	if c == nil || hasSAN(c) {
+		return nil
+	}
+	return &NoSANError{Host: host, Subject: name(c)}
 }
 
 // untrusted explains a chain that ends nowhere. Before blaming the CA it
@@ -128,6 +140,9 @@ func untrusted(host, proxy string, chain []*x509.Certificate, pool *Pool, now ti
 			return expired(host, t.Certificate, now)
 		}
 		stale = append(stale, t)
+	}
+	if c := missingIssuer(chain); c != nil && len(stale) == 0 {
+		return &MissingIntermediateError{Host: host, Proxy: proxy, Subject: name(c), Issuer: issuerName(c)}
 	}
 	return &UntrustedError{Host: host, Proxy: proxy, CA: issuerName(last), Chain: chain, Stale: stale,
 		Configured: pool.configuredCount()}

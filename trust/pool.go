@@ -39,12 +39,14 @@ const SystemSource = "system roots"
 
 // Pool is the set of trusted roots with the source of each.
 type Pool struct {
-	pool       *x509.CertPool
-	sources    map[[32]byte]Cert // first source of each certificate, by SHA-256 of Raw
-	configured []Cert
-	isConf     map[[32]byte]bool
-	system     int
-	warnings   []Warning
+	pool        *x509.CertPool
+	sources     map[[32]byte]Cert // first source of each certificate, by SHA-256 of Raw
+	configured  []Cert
+	isConf      map[[32]byte]bool
+	system      int
+	systemCerts []*x509.Certificate // the system roots read here, in order (Linux and the BSDs)
+	useSystem   bool
+	warnings    []Warning
 }
 
 // Warning is something NewPool ignored. The caller words it.
@@ -79,7 +81,7 @@ const (
 // SSL_CERT_DIR. On macOS and Windows the platform verifier is used, and
 // configured certificates are tried when it fails.
 func NewPool(useSystemRoots bool, locs []Location) (*Pool, error) {
-	p := &Pool{sources: map[[32]byte]Cert{}, isConf: map[[32]byte]bool{}}
+	p := &Pool{sources: map[[32]byte]Cert{}, isConf: map[[32]byte]bool{}, useSystem: useSystemRoots}
 	if useSystemRoots {
 		if err := p.loadSystem(); err != nil {
 			return nil, err
@@ -159,6 +161,7 @@ func (p *Pool) add(c Cert) {
 		p.pool.AddCert(c.Certificate)
 		if c.Source == SystemSource {
 			p.system++
+			p.systemCerts = append(p.systemCerts, c.Certificate)
 		}
 	}
 	if first.Source != SystemSource && !p.isConf[sum] {

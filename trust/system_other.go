@@ -2,7 +2,11 @@
 
 package trust
 
-import "crypto/x509"
+import (
+	"crypto/x509"
+	"fmt"
+	"runtime"
+)
 
 // loadSystem uses whatever crypto/x509 finds on other systems (Plan 9,
 // js/wasm, WASI), without knowing how many roots that is.
@@ -15,4 +19,10 @@ func (p *Pool) loadSystem() error {
 	p.pool = pool
 	p.system = -1
 	return nil
+}
+
+// systemRoots cannot list what crypto/x509 found, so no bundle can be
+// exported with the system roots here.
+func (p *Pool) systemRoots() ([]*x509.Certificate, error) {
+	return nil, fmt.Errorf("list the system root certificates: not supported on %s", runtime.GOOS)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"path/filepath"
 	"runtime"
+	"slices"
 )
 
 // systemPaths returns the bundle files (the first one that can be read
@@ -54,12 +55,15 @@ func systemPaths() (files, dirs []string) {
 	return files, dirs
 }
 
+// systemRootPaths is systemPaths; tests point it at a bundle of their own.
+var systemRootPaths = systemPaths
+
 // loadSystem reads the system roots the way crypto/x509 does: the first
 // bundle file that can be read, then every file of every directory;
 // each through readBounded, so a FIFO or a device there blocks nothing.
 func (p *Pool) loadSystem() error {
 	p.pool = x509.NewCertPool()
-	files, dirs := systemPaths()
+	files, dirs := systemRootPaths()
 	bundle := ""
 	for _, f := range files {
 		if data, err := readBounded(f, maxSystemFile); err == nil {
@@ -109,4 +113,9 @@ func (p *Pool) addSystemPEM(data []byte, file string) {
 		}
 		p.add(Cert{Certificate: c, Source: SystemSource, File: file})
 	}
+}
+
+// systemRoots returns the system roots that loadSystem read, in order.
+func (p *Pool) systemRoots() ([]*x509.Certificate, error) {
+	return slices.Clone(p.systemCerts), nil
 }

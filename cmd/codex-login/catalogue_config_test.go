@@ -116,5 +116,5 @@ var configCases = []badInput{
 	{area: "env", name: "SSL_CERT_FILE names a missing file and no CA is given", setup: func(t *testing.T, w *world) []string {
 		w.env["SSL_CERT_FILE"] = filepath.Join(w.dir, "none.pem")
 		return nil
-	}, code: 1, msg: `"Corp Inspection CA", which is not trusted here`, hint: "codex-login --ca /path/to/root.pem"},
+	}, code: 1, msg: `"Corp Inspection CA", which is not trusted here`, hint: "then sign in with codex-login --ca FILE"},
 }

@@ -150,9 +150,9 @@ var networkCases = []badInput{
 		}
 		w.env["SSL_CERT_FILE"] = bundle
 		return nil
-	}, code: 1, msg: `issued by "Corp Inspection CA"`, hint: `get "Corp Inspection CA" from IT`},
+	}, code: 1, msg: `issued by "Corp Inspection CA"`, hint: `"Corp Inspection CA": run codex-login trust fetch`},
 	{area: "ca", name: "--ca names another CA than the proxy's", setup: caFile(otherCA), code: 1, msg: `issued by "Corp Inspection CA", which is not trusted here`, hint: `none of the configured CA files contains "Corp Inspection CA"`},
-	{area: "ca", name: "no CA for an inspecting proxy", setup: func(*testing.T, *world) []string { return nil }, code: 1, msg: `issued by "Corp Inspection CA"`, hint: `get "Corp Inspection CA" from IT`},
+	{area: "ca", name: "no CA for an inspecting proxy", setup: func(*testing.T, *world) []string { return nil }, code: 1, msg: `issued by "Corp Inspection CA"`, hint: `"Corp Inspection CA": run codex-login trust fetch`},
 
 	{area: "proxy", name: "proxy wants Basic credentials, none given", world: worldOptions{user: "dev", pw: "hunter22"}, code: 1, msg: "requires authentication (it asks for Basic)", hint: "--proxy http://USER:PASSWORD@PROXY:PORT"},
 	{area: "proxy", name: "proxy rejects the password", world: worldOptions{user: "dev", pw: "hunter22"}, setup: func(t *testing.T, w *world) []string {

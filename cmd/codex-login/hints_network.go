@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -22,6 +23,8 @@ func networkHint(err error, s *config.Settings) (string, int, bool) {
 		expired   *trust.ExpiredError
 		hostname  *trust.HostnameError
 		weak      *trust.WeakCertError
+		noSAN     *trust.NoSANError
+		missing   *trust.MissingIntermediateError
 		tlsErr    *trust.TLSError
 		proxyAuth *trust.ProxyAuthError
 		refused   *trust.ProxyRefusedError
@@ -52,6 +55,10 @@ func networkHint(err error, s *config.Settings) (string, int, bool) {
 		return fmt.Sprintf("check this computer's clock (it says %s); if it is right, tell IT that the certificate %q presented for %s expired on %s", expired.Now.UTC().Format("2006-01-02"), expired.Subject, expired.Host, expired.NotAfter.UTC().Format("2006-01-02")), exitFailure, true
 	case errors.As(err, &hostname):
 		return fmt.Sprintf("if %s is the right issuer, tell IT that the certificate presented for it (issued by %q) does not name it", hostname.Host, hostname.Issuer), exitFailure, true
+	case errors.As(err, &noSAN):
+		return fmt.Sprintf("the certificate %q names %s only in its Common Name, which no current client accepts; tell IT (or the server's owner) to reissue it with a subjectAltName", noSAN.Subject, noSAN.Host), exitFailure, true
+	case errors.As(err, &missing):
+		return fmt.Sprintf("the server must send the intermediate certificate %q with its own; tell its owner, or get that intermediate and run: codex-login --ca FILE", missing.Issuer), exitFailure, true
 	case errors.As(err, &weak):
 		return "ask IT to re-issue the inspection certificate with SHA-256 and an RSA-2048 or ECDSA key; Codex refuses this one too", exitFailure, true
 	case errors.As(err, &proxyAuth):
@@ -130,10 +137,19 @@ func untrustedHint(e *trust.UntrustedError, s *config.Settings) string {
 	if e.Configured > 0 {
 		return fmt.Sprintf("none of the configured CA files contains %q; ask IT for that root certificate and run: codex-login --ca /path/to/root.pem", e.CA)
 	}
+	if e.Proxy != "" && sendsItsCA(e.Chain) {
+		return fmt.Sprintf("the proxy inspects TLS with its own CA %q: run codex-login trust fetch to see its fingerprint and save it once IT confirms it, then sign in with codex-login --ca FILE", e.CA)
+	}
 	if e.Proxy != "" {
 		return fmt.Sprintf("the proxy inspects TLS with its own CA; get %q from IT and run: codex-login --ca /path/to/root.pem", e.CA)
 	}
 	return fmt.Sprintf("get the corporate root certificate %q from IT and run: codex-login --ca /path/to/root.pem", e.CA)
+}
+
+// sendsItsCA reports whether the presented chain ends with a CA
+// certificate, which trust fetch can save.
+func sendsItsCA(chain []*x509.Certificate) bool {
+	return len(chain) > 1 && chain[len(chain)-1].IsCA
 }
 
 func proxyAuthHint(e *trust.ProxyAuthError, s *config.Settings) string {

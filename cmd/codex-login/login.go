@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -48,7 +49,22 @@ func (a *app) runLogin(ctx context.Context) error {
 		return err
 	}
 	a.warnCodexRefuses(o.OAuth.Issuer)
+	a.suggestTrustCodex(o.OAuth.Issuer)
 	return nil
+}
+
+// suggestTrustCodex says when the login needed a proxy or a CA that Codex
+// would not find by itself, and offers the command that tells Codex.
+func (a *app) suggestTrustCodex(issuer string) {
+	u, err := url.Parse(issuer)
+	if err != nil || a.client == nil || a.settings == nil {
+		return
+	}
+	proxied := a.client.Route(u).Proxy != nil
+	gaps := codexGaps(a.settings, proxied, verifiedRootSource(a.client, u.Hostname()))
+	if len(gaps) > 0 {
+		a.ui.printf("Codex itself would not %s: run codex-login trust codex so that its own requests get through too.\n", strings.Join(gaps, ", nor "))
+	}
 }
 
 // warnCodexRefuses says when the chain the issuer was reached through

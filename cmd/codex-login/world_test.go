@@ -60,6 +60,7 @@ type worldOptions struct {
 	answer       http.HandlerFunc // the proxy answers every CONNECT with this
 	shortLimits  bool             // connection phases limited to a second or two
 	proxyCAKey   crypto.Signer    // the inspection CA's key; nil for ECDSA P-256
+	proxyCAName  string           // the inspection CA's name; default "Corp Inspection CA"
 }
 
 func newWorld(t *testing.T, o worldOptions) *world {
@@ -68,7 +69,10 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxyCA, err := trusttest.NewCAWith("Corp Inspection CA", trusttest.CAOptions{Key: o.proxyCAKey})
+	if o.proxyCAName == "" {
+		o.proxyCAName = "Corp Inspection CA"
+	}
+	proxyCA, err := trusttest.NewCAWith(o.proxyCAName, trusttest.CAOptions{Key: o.proxyCAKey})
 	if err != nil {
 		t.Fatal(err)
 	}

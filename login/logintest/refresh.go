@@ -22,6 +22,9 @@ func (i *Issuer) refreshGrant(w http.ResponseWriter, r *http.Request) {
 		ClientID     string `json:"client_id"`
 		GrantType    string `json:"grant_type"`
 		RefreshToken string `json:"refresh_token"`
+		// The Codex CLI says why it refreshes ("expired", "unauthorized", ...);
+		// codex-login does not.
+		RefreshReason string `json:"refresh_reason,omitempty"`
 	}
 	err := decodeStrict(r, &req)
 	if req.GrantType == "" {

@@ -38,7 +38,7 @@ mkdir -m 755 "$WORK/tmp"
 t1=$(now)
 (
 	cd "$ROOT"
-	go build -o "$WORK/codex-login" ./cmd/codex-login
+	CGO_ENABLED=0 go build -o "$WORK/codex-login" ./cmd/codex-login
 	go test -c -tags e2e -o "$WORK/e2e.test" ./cmd/codex-login
 ) || broken build
 echo "e2e: build $(since "$t1")"
