@@ -13,6 +13,7 @@ type ProxyAuthError struct {
 	// Rejected is the scheme ("NTLM", "Negotiate", "Basic") whose
 	// credentials the proxy refused at the end of its handshake.
 	Rejected string
+	User     string // the user name the proxy refused or was offered, when known
 	// Hangup is the scheme during whose handshake the proxy closed the
 	// connection between two legs (they must share one connection).
 	Hangup string

@@ -48,6 +48,7 @@ type proxyAuth struct {
 	tunnel  []string      // schemes to answer on a self-dialled tunnel; nil: Go's CONNECT (Basic)
 	used    string        // the scheme a CONNECT succeeded with
 	took    time.Duration // how long its handshake took
+	as      string        // as whom ("CORP\\dev"), when the scheme says
 	asked   bool          // Options.ProxyCredentials was called
 	user    string
 	pass    string
@@ -66,8 +67,7 @@ func (c *Client) authFor(proxy *url.URL) *proxyAuth {
 		a = &proxyAuth{}
 		if proxy.User != nil {
 			a.user = proxy.User.Username()
-			a.pass, _ = proxy.User.Password()
-			a.haveCr = true
+			a.pass, a.haveCr = proxy.User.Password()
 		}
 		switch c.proxyAuth {
 		case ProxyAuthNTLM:
@@ -108,6 +108,19 @@ func (c *Client) ProxyScheme(proxy *url.URL) string {
 		return "Basic"
 	}
 	return ""
+}
+
+// ProxyHandshake returns as whom ("CORP\\dev", "" when the scheme does
+// not say) and in how long the last self-dialled CONNECT through proxy
+// authenticated; zero before any did.
+func (c *Client) ProxyHandshake(proxy *url.URL) (as string, took time.Duration) {
+	if proxy == nil {
+		return "", 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a := c.authFor(proxy)
+	return a.as, a.took
 }
 
 // switchToTunnel answers a 407 of Go's CONNECT: with ProxyAuth auto, when

@@ -73,8 +73,8 @@ func (c *Client) dialTunnel(ctx context.Context, proxy *url.URL, target string) 
 func (c *Client) connect(ctx context.Context, conn net.Conn, proxy *url.URL, target string, a authenticator) (_ net.Conn, sent bool, _ error) {
 	fail := func(f func(*ProxyAuthError)) error {
 		e := &ProxyAuthError{Proxy: proxy.Redacted(), Schemes: []string{a.scheme()}, HadCredentials: proxy.User != nil}
-		if _, ok := a.(identified); ok {
-			e.HadCredentials = true
+		if id, ok := a.(identified); ok {
+			e.HadCredentials, e.User = true, id.identity()
 		}
 		f(e)
 		return e
@@ -138,13 +138,17 @@ func (c *Client) connect(ctx context.Context, conn net.Conn, proxy *url.URL, tar
 // authenticated records the scheme a CONNECT succeeded with, and shows
 // it in an inspected request's "connect" step.
 func (c *Client) authenticated(ctx context.Context, proxy *url.URL, resp *http.Response, a authenticator, took time.Duration) {
+	who := ""
+	if id, ok := a.(identified); ok {
+		who = id.identity()
+	}
 	c.mu.Lock()
 	au := c.authFor(proxy)
-	au.used, au.took = a.scheme(), took
+	au.used, au.took, au.as = a.scheme(), took, who
 	c.mu.Unlock()
 	as := a.scheme()
-	if id, ok := a.(identified); ok && id.identity() != "" {
-		as += " as " + id.identity()
+	if who != "" {
+		as += " as " + who
 	}
 	if t, ok := ctx.Value(tracerKey{}).(*tracer); ok {
 		t.connectReplyAs(proxy, resp, " ("+as+")")

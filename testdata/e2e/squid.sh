@@ -15,6 +15,11 @@
 #            PROXY_PASS, PROXY_CA (the inspection CA certificate), PROXY_CA_CN,
 #            ACCESS_LOG, AUTH_ACCESS_LOG, IDLE_PROXY_URL, IDLE_ACCESS_LOG,
 #            IDLE_TIMEOUT.
+#          Always one more (see "NTLM squid" below):
+#            ntlm   http://127.0.0.1:PORT, demands NTLM, answered by squid's
+#                   ntlm_fake_auth, which accepts any password (it checks
+#                   the protocol, not the credentials); adds NTLM_URL,
+#                   NTLM_ACCESS_LOG.
 #          With KRB5_KEYTAB set, a fourth (see "Negotiate squid" below):
 #            negotiate  http://proxy.corp.test:PORT, demands Negotiate
 #                   (Kerberos) with the keytab's HTTP/proxy.corp.test
@@ -90,6 +95,16 @@ http_access deny !authed
 EOF
 	fi
 	# --- Negotiate squid (Kerberos): end ---
+	# --- NTLM squid: begin ---
+	if [ "$name" = ntlm ]; then
+		cat <<EOF
+auth_param ntlm program $LIB/ntlm_fake_auth
+auth_param ntlm children 2 startup=1 idle=1
+acl authed proxy_auth REQUIRED
+http_access deny !authed
+EOF
+	fi
+	# --- NTLM squid: end ---
 	if [ "$name" = idle ]; then
 		# Squid's defaults keep an idle client connection for 2 minutes
 		# and an idle connection to the origin for 1 minute.
@@ -165,6 +180,14 @@ IDLE_PROXY_URL="http://127.0.0.1:$idle_port"
 IDLE_ACCESS_LOG="$DIR/idle/access.log"
 IDLE_TIMEOUT="${IDLE_TIMEOUT:-2}"
 EOF
+	# --- NTLM squid: begin ---
+	local ntlm_port=${NTLM_PORT:-$(free_port)}
+	run ntlm "$ntlm_port"
+	cat >>"$DIR/env" <<EOF
+NTLM_URL="http://127.0.0.1:$ntlm_port"
+NTLM_ACCESS_LOG="$DIR/ntlm/access.log"
+EOF
+	# --- NTLM squid: end ---
 	# --- Negotiate squid (Kerberos): begin ---
 	# Its helper reads KRB5_CONFIG from squid's environment; no replay cache
 	# (its default directory is not user proxy's).
