@@ -148,3 +148,19 @@ func TestClientNTLMProxy(t *testing.T) {
 		})
 	}
 }
+
+func TestProxyAuthSetting(t *testing.T) {
+	if _, err := NewClient(Options{Proxy: "http://127.0.0.1:3128", ProxyAuth: "kerberos"}); err == nil {
+		t.Error("ProxyAuth kerberos accepted")
+	}
+	c, err := NewClient(Options{Proxy: "http://CORP%5Cdev:pw@127.0.0.1:3128", ProxyAuth: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := c.ProxyFor(&url.URL{Scheme: "https", Host: "auth.corp.test"}); p == nil || p.User != nil {
+		t.Errorf("ProxyAuth none: proxy %v, want one without credentials", p)
+	}
+	if got := c.ProxyScheme(c.ProxyFor(&url.URL{Scheme: "https", Host: "auth.corp.test"})); got != "" {
+		t.Errorf("ProxyScheme = %q, want none", got)
+	}
+}
