@@ -120,6 +120,9 @@ func fromFlags(f Flags, home string) (*Settings, error) {
 	if f.NoProxy != nil {
 		s.NoProxy = Value[string]{V: *f.NoProxy, Source: "--no-proxy", Set: true}
 	}
+	if err := flagString(&s.ProxyAuth, "--proxy-auth", f.ProxyAuth, proxyAuths); err != nil {
+		return nil, err
+	}
 	// The issuer URL is checked by the caller, like the file's issuer.
 	if err := flagString(&s.Issuer, "--issuer", f.Issuer, nil); err != nil {
 		return nil, err

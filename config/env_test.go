@@ -159,3 +159,15 @@ func TestIssuerNotChecked(t *testing.T) {
 		t.Errorf("Issuer = %+v, %v; want https:// from the file", s.Issuer, err)
 	}
 }
+
+func TestProxyAuthFlagOverFile(t *testing.T) {
+	home := t.TempDir()
+	s := load(t, Inputs{Home: home, Env: envMap(nil)})
+	if s.ProxyAuth.V != "auto" {
+		t.Errorf("default ProxyAuth = %q, want auto", s.ProxyAuth.V)
+	}
+	s = load(t, Inputs{Home: home, Env: envMap(nil), Flags: Flags{ProxyAuth: ptr("ntlm")}})
+	if s.ProxyAuth.V != "ntlm" || s.ProxyAuth.Source != "--proxy-auth" {
+		t.Errorf("ProxyAuth = %q from %q, want ntlm from --proxy-auth", s.ProxyAuth.V, s.ProxyAuth.Source)
+	}
+}

@@ -57,6 +57,8 @@ func TestBadValues(t *testing.T) {
 		{"[login]\nproxy = 8080\n", "login.proxy", 2, `[login] proxy: want a string, got an integer`},
 		{"[login]\nno_proxy = ['a']\n", "login.no_proxy", 2, `[login] no_proxy: want a string, got a list`},
 		{"[login]\nissuer = 5\n", "login.issuer", 2, `[login] issuer: want a string, got an integer`},
+		{"[login]\nproxy_auth = 'kerberos'\n", "login.proxy_auth", 2, `[login] proxy_auth: "kerberos" is not one of auto, basic, ntlm, negotiate, none`},
+		{"[login]\nproxy_auth = true\n", "login.proxy_auth", 2, `[login] proxy_auth: want a string, got a boolean`},
 		{"[login]\nclient_id = ''\n", "login.client_id", 2, `[login] client_id: "" must not be empty`},
 		{"[login]\nca_certificate = 5\n", "login.ca_certificate", 2, `[login] ca_certificate: want a string or a list of strings, got an integer`},
 		{"[login]\nca_certificate = ['a.pem', true]\n", "login.ca_certificate", 2, `[login] ca_certificate: want a string or a list of strings, got a list holding a boolean`},
@@ -96,6 +98,7 @@ func TestBadFlags(t *testing.T) {
 		{Flags{Timeout: ptr(-time.Second)}, "--timeout", "--timeout -1s: must be more than zero"},
 		{Flags{ClientID: ptr("")}, "--client-id", `--client-id "": must not be empty`},
 		{Flags{CA: []string{""}}, "--ca", "--ca: empty path"},
+		{Flags{ProxyAuth: ptr("NTLM")}, "--proxy-auth", `--proxy-auth "NTLM": is not one of auto, basic, ntlm, negotiate, none`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key, func(t *testing.T) {

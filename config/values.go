@@ -29,6 +29,7 @@ func (d *document) settings(o origin, home string) (*Settings, error) {
 		set(boolean(&s.UseSystemRoots, "login.use_system_roots", l.UseSystemRoots, o.source))
 		set(str(&s.Proxy, "login.proxy", l.Proxy, o.source, nil))
 		set(str(&s.NoProxy, "login.no_proxy", l.NoProxy, o.source, nil))
+		set(str(&s.ProxyAuth, "login.proxy_auth", l.ProxyAuth, o.source, proxyAuths))
 		// The issuer URL is checked by the caller, which knows what an
 		// issuer needs; here only its type.
 		set(str(&s.Issuer, "login.issuer", l.Issuer, o.source, nil))
@@ -188,6 +189,9 @@ func checkNotEmpty(s string) string {
 	}
 	return ""
 }
+
+// proxyAuths checks a proxy authentication setting.
+var proxyAuths = oneOf("auto", "basic", "ntlm", "negotiate", "none")
 
 func oneOf(allowed ...string) func(string) string {
 	return func(s string) string {

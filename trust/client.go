@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -24,6 +25,14 @@ type Options struct {
 	NoProxy     string  // NO_PROXY syntax
 	ProxySource string  // where Proxy came from ("--proxy", "HTTPS_PROXY", ...), for messages
 	Limits      *Limits // nil: the default limit of every phase
+	// ProxyAuth is how to authenticate to the proxy: "auto" (the default:
+	// Basic with the URL's credentials, NTLM or Negotiate when the proxy
+	// asks for them), "basic", "ntlm", "negotiate" or "none".
+	ProxyAuth string
+	// ProxyCredentials, when set, gives the user name (DOMAIN\user or
+	// user@domain) and password for a scheme that needs them when the
+	// proxy URL has none; it is called at most once per run.
+	ProxyCredentials func(ctx context.Context, proxy *url.URL) (user, password string, err error)
 }
 
 // Client is the HTTP client every request of codex-login goes through.
@@ -37,9 +46,12 @@ type Client struct {
 	proxyFn     func(*url.URL) (*url.URL, error)
 	limits      Limits
 	dialTCP     func(ctx context.Context, network, addr string) (net.Conn, error) // replaced by tests
+	proxyAuth   string
+	creds       func(ctx context.Context, proxy *url.URL) (user, password string, err error)
 
 	mu     sync.Mutex
 	chains map[string][]*x509.Certificate // by host: the chain of the last TLS connection
+	auths  map[string]*proxyAuth          // by proxy host:port
 }
 
 // NewClient builds the client: proxy chosen by golang.org/x/net/http/httpproxy
@@ -59,12 +71,22 @@ func NewClient(o Options) (*Client, error) {
 		}
 	}
 	c := &Client{pool: pool, noProxy: o.NoProxy, proxySource: o.ProxySource, limits: o.Limits.withDefaults(),
-		chains: map[string][]*x509.Certificate{}}
+		chains: map[string][]*x509.Certificate{}, auths: map[string]*proxyAuth{}, creds: o.ProxyCredentials}
+	switch c.proxyAuth = strings.ToLower(o.ProxyAuth); c.proxyAuth {
+	case "":
+		c.proxyAuth = ProxyAuthAuto
+	case ProxyAuthAuto, ProxyAuthBasic, ProxyAuthNTLM, ProxyAuthNegotiate, ProxyAuthNone:
+	default:
+		return nil, fmt.Errorf("proxy authentication %q: use auto, basic, ntlm, negotiate or none", o.ProxyAuth)
+	}
 	cfg := &httpproxy.Config{NoProxy: o.NoProxy}
 	if o.Proxy != "" {
 		u, err := parseProxy(o.Proxy, o.ProxySource)
 		if err != nil {
 			return nil, err
+		}
+		if c.proxyAuth == ProxyAuthNone {
+			u.User = nil
 		}
 		c.proxy = u
 		cfg.HTTPProxy, cfg.HTTPSProxy = u.String(), u.String()
@@ -80,7 +102,13 @@ func NewClient(o Options) (*Client, error) {
 // c.pool.
 func (c *Client) transport() *http.Transport {
 	return &http.Transport{
-		Proxy:       func(r *http.Request) (*url.URL, error) { return c.proxyFn(r.URL) },
+		Proxy: func(r *http.Request) (*url.URL, error) {
+			p, err := c.proxyFn(r.URL)
+			if err == nil && c.tunnelled(p) {
+				return nil, nil // c.dial opens the tunnel itself
+			}
+			return p, err
+		},
 		DialContext: c.dial,
 		TLSClientConfig: &tls.Config{
 			RootCAs:    c.pool.CertPool(),

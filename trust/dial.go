@@ -38,6 +38,14 @@ var errAbandoned = errors.New("the request gave up on this connection")
 // context values but not its cancellation; dial hands each connection to
 // the request's watchdog, which ends it when its phase runs out of time.
 func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	if p := c.tunnelProxy(addr); p != nil {
+		return c.dialTunnel(ctx, p, addr)
+	}
+	return c.dialConn(ctx, network, addr)
+}
+
+// dialConn connects to addr under the request's watchdog.
+func (c *Client) dialConn(ctx context.Context, network, addr string) (net.Conn, error) {
 	w, _ := ctx.Value(watchKey{}).(*watch)
 	if w == nil {
 		return c.dialTCP(ctx, network, addr)

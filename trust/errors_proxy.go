@@ -9,10 +9,30 @@ import (
 type ProxyAuthError struct {
 	Proxy          string
 	Schemes        []string // from Proxy-Authenticate: "Basic", "NTLM", "Negotiate", ...
-	HadCredentials bool     // the proxy URL carried a user name and password
+	HadCredentials bool     // the proxy URL carried a user name and password (or they were asked for)
+	// Rejected is the scheme ("NTLM", "Negotiate", "Basic") whose
+	// credentials the proxy refused at the end of its handshake.
+	Rejected string
+	User     string // the user name the proxy refused or was offered, when known
+	// Hangup is the scheme during whose handshake the proxy closed the
+	// connection between two legs (they must share one connection).
+	Hangup string
+	// Err is why the client could not answer (no credentials, no
+	// Kerberos ticket, a malformed challenge); it holds no secret.
+	Err error
 }
 
+func (e *ProxyAuthError) Unwrap() error { return e.Err }
+
 func (e *ProxyAuthError) Error() string {
+	switch {
+	case e.Rejected != "":
+		return fmt.Sprintf("proxy %s refused the credentials with %s", e.Proxy, e.Rejected)
+	case e.Hangup != "":
+		return fmt.Sprintf("proxy %s closed the connection in the middle of %s authentication", e.Proxy, e.Hangup)
+	case e.Err != nil:
+		return fmt.Sprintf("cannot authenticate to proxy %s: %v", e.Proxy, e.Err)
+	}
 	schemes := "no scheme named"
 	if len(e.Schemes) > 0 {
 		schemes = strings.Join(e.Schemes, ", ")

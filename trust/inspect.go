@@ -61,6 +61,7 @@ func (c *Client) Inspect(ctx context.Context, u *url.URL) *Inspection {
 // own. Its Route says NoProxyConfigured (or Loopback).
 func (c *Client) InspectDirect(ctx context.Context, u *url.URL) *Inspection {
 	d := &Client{pool: c.pool, limits: c.limits, dialTCP: c.dialTCP, chains: map[string][]*x509.Certificate{},
+		auths: map[string]*proxyAuth{}, proxyAuth: ProxyAuthNone,
 		proxyFn: func(*url.URL) (*url.URL, error) { return nil, nil }}
 	d.HTTP = &http.Client{Transport: &roundTripper{base: d.transport(), c: d}}
 	defer d.HTTP.CloseIdleConnections()

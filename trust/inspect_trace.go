@@ -187,11 +187,17 @@ func (t *tracer) tlsDone(s tls.ConnectionState, err error) {
 // connectReply records the proxy's answer to CONNECT; any answer but 200
 // leaves the step to fail with the error the client makes of it.
 func (t *tracer) connectReply(proxy *url.URL, resp *http.Response) {
+	t.connectReplyAs(proxy, resp, "")
+}
+
+// connectReplyAs is connectReply with how the proxy was authenticated
+// to (" (NTLM as CORP\\dev)") after the status line.
+func (t *tracer) connectReplyAs(proxy *url.URL, resp *http.Response, as string) {
 	t.event(func() {
 		if !t.going("connect") {
 			return
 		}
-		line := printable(resp.Proto+" "+resp.Status, maxPageText, proxySecrets(proxy))
+		line := printable(resp.Proto+" "+resp.Status, maxPageText, proxySecrets(proxy)) + as
 		t.steps[len(t.steps)-1].Detail = line
 		if resp.StatusCode == http.StatusOK {
 			t.end("", nil)

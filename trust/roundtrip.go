@@ -20,7 +20,25 @@ type roundTripper struct {
 
 func (rt *roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
 	proxy := rt.c.ProxyFor(r.URL)
+	if rt.c.tunnelled(proxy) {
+		if err := rt.c.ensureCredentials(r.Context(), proxy); err != nil && r.Context().Err() != nil {
+			return nil, r.Context().Err()
+		}
+	}
 	resp, w, err := rt.attempt(r, proxy, false)
+	var pae *ProxyAuthError
+	if err != nil && errors.As(err, &pae) && pae.Rejected == "" && pae.Hangup == "" && pae.Err == nil &&
+		replayable(r) && rt.c.switchToTunnel(proxy, pae.Schemes) {
+		// The proxy asks for NTLM or Negotiate, which need one connection
+		// through their legs: from now on the client dials its CONNECTs
+		// itself. Nothing reached the host, so the request goes again.
+		if cerr := rt.c.ensureCredentials(r.Context(), proxy); cerr != nil && r.Context().Err() != nil {
+			return nil, r.Context().Err()
+		}
+		if again, rerr := rewind(r); rerr == nil {
+			resp, w, err = rt.attempt(again, proxy, false)
+		}
+	}
 	if err != nil && w.mayRetry() && replayable(r) && r.Context().Err() == nil {
 		// The connection had idled for long and no byte of reply came:
 		// the tunnel is most likely dead (a proxy or firewall dropped it

@@ -118,7 +118,8 @@ func (a *app) Client() (*trust.Client, error) {
 		a.ui.warn("%s", describeWarning(w))
 	}
 	a.ui.logTrust(pool, s)
-	client, err := trust.NewClient(trust.Options{Pool: pool, Proxy: s.Proxy.V, NoProxy: s.NoProxy.V, ProxySource: s.Proxy.Source, Limits: a.env.limits})
+	client, err := trust.NewClient(trust.Options{Pool: pool, Proxy: s.Proxy.V, NoProxy: s.NoProxy.V, ProxySource: s.Proxy.Source,
+		ProxyAuth: s.ProxyAuth.V, ProxyCredentials: a.askProxyCredentials, Limits: a.env.limits})
 	if err != nil {
 		return nil, err
 	}

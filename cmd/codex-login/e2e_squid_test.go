@@ -26,6 +26,7 @@ type e2eSquid struct {
 	User, Password     string // what the auth squid accepts
 	CA, CACN           string // inspection CA certificate file and its subject CN
 	accessLog, authLog string
+	NTLMURL, ntlmLog   string // the NTLM squid (ntlm_fake_auth: any password passes)
 }
 
 // AuthURLWith is the auth squid's URL with user:password in it.
@@ -60,6 +61,7 @@ func e2eStartSquid(t *testing.T, scripts, originCA string) *e2eSquid {
 		User: env["PROXY_USER"], Password: env["PROXY_PASS"],
 		CA: env["PROXY_CA"], CACN: env["PROXY_CA_CN"],
 		accessLog: env["ACCESS_LOG"], authLog: env["AUTH_ACCESS_LOG"],
+		NTLMURL: env["NTLM_URL"], ntlmLog: env["NTLM_ACCESS_LOG"],
 	}
 	t.Logf("squid plain %s, auth %s (pids %v), started in %v", s.URL, s.AuthURL, pids, time.Since(start).Round(time.Millisecond))
 	return s

@@ -55,6 +55,8 @@ func TestEveryErrorHasItsHint(t *testing.T) {
 		{&trust.ProxyAuthError{Proxy: "http://proxy:3128", Schemes: []string{"Basic"}}, "--proxy http://USER:PASSWORD@PROXY:PORT", exitFailure},
 		{&trust.ProxyAuthError{Proxy: "http://dev:xxxxx@proxy:3128", Schemes: []string{"Basic"}, HadCredentials: true}, "(it comes from HTTPS_PROXY)", exitFailure},
 		{&trust.ProxyAuthError{Proxy: "http://proxy:3128", Schemes: []string{"NTLM", "Negotiate"}}, "wants NTLM or Negotiate", exitFailure},
+		{&trust.ProxyAuthError{Proxy: "http://proxy:3128", Schemes: []string{"NTLM"}, HadCredentials: true, Rejected: "NTLM", User: `CORP\dev`}, `the proxy refused CORP\dev with NTLM: check the password; write the user as DOMAIN\user (%5C in a URL) or user@domain`, exitFailure},
+		{&trust.ProxyAuthError{Proxy: "http://proxy:3128", Schemes: []string{"NTLM"}, Hangup: "NTLM"}, "closed the connection between the legs of NTLM", exitFailure},
 		{&trust.ProxyRefusedError{Proxy: "http://proxy:3128", Host: "auth.openai.com", Status: "403 Forbidden"}, "allow it", exitFailure},
 		{&trust.ProxyUnreachableError{Proxy: "http://proxy:3128", Err: errors.New("refused")}, "check the proxy address (it comes from HTTPS_PROXY)", exitFailure},
 		{&trust.ProxyURLError{Proxy: "http://x", Source: "--proxy", Reason: "is not a valid URL"}, "percent-encoded", exitFailure},

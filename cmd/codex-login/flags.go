@@ -26,17 +26,19 @@ func (f *commonFlags) register(fs *pflag.FlagSet) {
 
 // networkFlags are the flags of commands that reach the issuer.
 type networkFlags struct {
-	ca       []string
-	proxy    string
-	noProxy  string
-	issuer   string
-	clientID string
+	ca        []string
+	proxy     string
+	noProxy   string
+	proxyAuth string
+	issuer    string
+	clientID  string
 }
 
 func (f *networkFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.ca, "ca", nil, "trust the CA certificates in `FILE` (PEM bundle or DER); repeatable, added to the system roots")
 	fs.StringVar(&f.proxy, "proxy", "", "send requests through the proxy at `URL` (default $HTTPS_PROXY)")
 	fs.StringVar(&f.noProxy, "no-proxy", "", "hosts to reach directly, NO_PROXY syntax (default $NO_PROXY)")
+	fs.StringVar(&f.proxyAuth, "proxy-auth", "", "authenticate to the proxy with `SCHEME`: auto, basic, ntlm, negotiate or none (default auto)")
 	fs.StringVar(&f.issuer, "issuer", "", "OAuth issuer `URL` (advanced)")
 	fs.StringVar(&f.clientID, "client-id", "", "OAuth client `ID` (advanced)")
 }
@@ -77,6 +79,7 @@ func (a *app) configFlags() config.Flags {
 		CA:        a.network.ca,
 		Proxy:     str("proxy", &a.network.proxy),
 		NoProxy:   str("no-proxy", &a.network.noProxy),
+		ProxyAuth: str("proxy-auth", &a.network.proxyAuth),
 		CodexHome: str("codex-home", &a.common.codexHome),
 		Issuer:    str("issuer", &a.network.issuer),
 		ClientID:  str("client-id", &a.network.clientID),

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 
 	"github.com/codex-login/codex-login/config"
@@ -159,9 +160,21 @@ func proxyAuthHint(e *trust.ProxyAuthError, s *config.Settings) string {
 			basic = true
 		}
 	}
+	user := e.User
+	if user == "" {
+		user = "the user"
+	}
 	switch {
+	case e.Rejected != "":
+		return fmt.Sprintf(`the proxy refused %s with %s: check the password; write the user as DOMAIN\user (%%5C in a URL) or user@domain`, user, e.Rejected)
+	case e.Hangup != "":
+		return fmt.Sprintf("the proxy closed the connection between the legs of %s, which need one connection: a load balancer in front of it may not keep connections; ask IT for a proxy address that does, or try --proxy-auth basic", e.Hangup)
+	case e.Err != nil && slices.Contains(e.Schemes, "Negotiate") && !slices.Contains(e.Schemes, "NTLM"):
+		return "get a Kerberos ticket first (sign in to the domain, or run kinit USER@REALM), or give --proxy-auth ntlm with DOMAIN%5CUSER:PASSWORD in the proxy URL if the proxy accepts NTLM"
+	case !basic && slices.Contains(e.Schemes, "NTLM"):
+		return fmt.Sprintf(`this proxy wants %s: put your user name and password in the proxy URL: --proxy http://DOMAIN%%5CUSER:PASSWORD@PROXY:PORT (or the same in HTTPS_PROXY), or run codex-login in a terminal to be asked`, strings.Join(e.Schemes, " or "))
 	case !basic:
-		return fmt.Sprintf("this proxy wants %s, which codex-login does not speak yet (support is coming); until then run a local relay such as cntlm or px and pass --proxy http://127.0.0.1:PORT, or ask IT for a proxy port that accepts Basic", strings.Join(e.Schemes, " or "))
+		return fmt.Sprintf("this proxy wants %s, which codex-login cannot answer here: run a local relay such as cntlm or px and pass --proxy http://127.0.0.1:PORT, or ask IT for a proxy port that accepts Basic or NTLM", strings.Join(e.Schemes, " or "))
 	case e.HadCredentials:
 		return fmt.Sprintf("check the user name and password in the proxy URL%s; special characters in them must be percent-encoded", sourceOf(s, "proxy"))
 	}

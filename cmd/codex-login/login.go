@@ -42,6 +42,7 @@ func (a *app) runLogin(ctx context.Context) error {
 		run = login.RunDevice
 	}
 	res, err := run(ctx, o)
+	a.logProxyScheme(o.OAuth.Issuer)
 	if err != nil {
 		return err
 	}

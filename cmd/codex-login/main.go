@@ -31,6 +31,7 @@ func main() {
 		root:           os.DirFS("/"),
 		stdin:          os.Stdin,
 		terminal:       terminalSize,
+		readPassword:   readTerminalPassword,
 		keyring:        keyring.System(),
 	})
 	stop()
@@ -51,6 +52,9 @@ type env struct {
 	// terminal reports the size of the terminal a person types in; ok is
 	// false when stdin is not a terminal.
 	terminal func() (width, height int, ok bool)
+	// readPassword reads a line from the terminal without echo; nil when
+	// there is no terminal to ask.
+	readPassword func() (string, error)
 	// keyring is the operating system's secret store; nil for none.
 	keyring codexauth.Keyring
 }

@@ -46,13 +46,15 @@ type world struct {
 	defaultPorts bool // leave the callback on 1455/1457 instead of a free port
 	issuerFlag   bool // pass --issuer (default); a case may name the issuer elsewhere
 	limits       *trust.Limits
-	stdin        io.Reader         // what is typed or pasted; nil: stdin is not a terminal
-	keyring      codexauth.Keyring // nil: the run has no keyring
+	stdin        io.Reader              // what is typed or pasted; nil: stdin is not a terminal
+	keyring      codexauth.Keyring      // nil: the run has no keyring
+	password     func() (string, error) // what is typed at a password prompt; nil: no prompt
 }
 
 type worldOptions struct {
 	issuer       logintest.Options
 	user, pw     string // proxy Basic credentials it demands
+	ntlm         bool   // the proxy demands NTLM (user as DOMAIN\user) instead of Basic
 	defaultPorts bool
 	httpsProxy   bool // the proxy is reached over TLS (https://)
 	refuse       bool // the proxy answers every CONNECT with 403
@@ -83,13 +85,14 @@ func newWorld(t *testing.T, o worldOptions) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	newProxy := func(user, pw string, overTLS, refuse bool, fault trusttest.Fault, answer http.HandlerFunc) *trusttest.Proxy {
+	newProxy := func(user, pw string, ntlm, overTLS, refuse bool, fault trusttest.Fault, answer http.HandlerFunc) *trusttest.Proxy {
 		p, err := trusttest.NewProxy(trusttest.ProxyOptions{
 			CA:            proxyCA,
 			Upstream:      map[string]string{issuerHost: srv.Addr},
 			UpstreamRoots: originCA.Pool(),
 			User:          user,
 			Password:      pw,
+			NTLM:          ntlm,
 			TLS:           overTLS,
 			Refuse:        refuse,
 			Fault:         fault,
@@ -101,7 +104,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 		t.Cleanup(p.Close)
 		return p
 	}
-	w := &world{t: t, issuerFlag: true, limits: shortLimits(o.shortLimits), issuer: iss, server: srv, proxy: newProxy(o.user, o.pw, o.httpsProxy, o.refuse, o.fault, o.answer), proxyCA: proxyCA, dir: t.TempDir(), defaultPorts: o.defaultPorts}
+	w := &world{t: t, issuerFlag: true, limits: shortLimits(o.shortLimits), issuer: iss, server: srv, proxy: newProxy(o.user, o.pw, o.ntlm, o.httpsProxy, o.refuse, o.fault, o.answer), proxyCA: proxyCA, dir: t.TempDir(), defaultPorts: o.defaultPorts}
 	w.issuerURL = srv.URL(issuerHost)
 	iss.SetURL(w.issuerURL)
 	w.home = filepath.Join(w.dir, "codex")
@@ -110,7 +113,7 @@ func newWorld(t *testing.T, o worldOptions) *world {
 	}
 	// The browser has its own route to the issuer, so the codex-login proxy
 	// counts only codex-login's tunnels.
-	browserProxy := newProxy("", "", false, false, trusttest.NoFault, nil)
+	browserProxy := newProxy("", "", false, false, false, trusttest.NoFault, nil)
 	w.browser = browserConfig{Proxy: browserProxy.URL().String(), CA: w.caFile, Marker: filepath.Join(w.dir, "browser-opened")}
 	t.Cleanup(w.waitBrowser) // runs before the temporary directory is removed
 	w.env = map[string]string{
@@ -156,7 +159,8 @@ func (w *world) login(args ...string) (code int, stdout, stderr string) {
 	getenv := func(k string) string { return w.env[k] }
 	e := env{getenv: getenv, stdout: &out, stderr: &errOut, systemFile: filepath.Join(w.dir, "system-config.toml"),
 		codexSystemDir: filepath.Join(w.dir, "etc-codex"), root: fstest.MapFS{}, limits: w.limits,
-		stdin: w.stdin, terminal: func() (int, int, bool) { return 0, 0, w.stdin != nil }, keyring: w.keyring}
+		stdin: w.stdin, terminal: func() (int, int, bool) { return 0, 0, w.stdin != nil }, keyring: w.keyring,
+		readPassword: w.password}
 	code = run(context.Background(), append(base, args...), e)
 	w.t.Logf("codex-login %s → %d\n%s", strings.Join(args, " "), code, errOut.String())
 	return code, out.String(), errOut.String()

@@ -7,7 +7,9 @@
 #                     refused packet, or NXDOMAIN from the suite's own
 #                     responder) instead of reaching a real resolver;
 #   /etc/hosts        localhost, plus "127.0.0.1 NAME" for every name in
-#                     $E2E_HOSTS (space separated; empty by default).
+#                     $E2E_HOSTS (space separated; empty by default), and
+#                     proxy.corp.test: the Negotiate squid, whose Kerberos
+#                     principal is HTTP/proxy.corp.test.
 # Both are bind mounts visible only inside the namespace. Needs root (as CI is);
 # otherwise it tries sudo -n. When CMD exits, any process it left behind in the
 # namespace is reported and killed by its PID, so the namespace goes away.
@@ -27,6 +29,7 @@ printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$etc/resolv.conf
 {
 	printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n'
 	for name in ${E2E_HOSTS:-}; do printf '127.0.0.1\t%s\n' "$name"; done
+	printf '127.0.0.1\tproxy.corp.test\n' # the Negotiate squid (kdc.sh, squid.sh)
 } >"$etc/hosts"
 chmod 644 "$etc/resolv.conf" "$etc/hosts"
 mount --bind "$etc/resolv.conf" /etc/resolv.conf

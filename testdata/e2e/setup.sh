@@ -6,6 +6,9 @@
 #     cases sign in as over ssh (never root);
 #   - dbus-daemon, gnome-keyring and libsecret-tools, for keyring.sh (a
 #     Secret Service on a session bus of the suite's own);
+#   - krb5-kdc, krb5-admin-server (kadmin.local) and krb5-user (kinit), for
+#     kdc.sh (a Kerberos realm of the suite's own; squid's
+#     negotiate_kerberos_auth comes with squid-openssl);
 #   - the Codex CLI, pinned, under $CACHE/codex (never in the repository).
 # Prints the path of the codex executable on its last line.
 set -euo pipefail
@@ -54,6 +57,10 @@ install_packages() {
 		unshare:util-linux runuser:util-linux mount:mount node:nodejs npm:npm \
 		sshd:openssh-server ssh:openssh-client ssh-keygen:openssh-client useradd:passwd \
 		dbus-daemon:dbus-daemon dbus-send:dbus-bin gnome-keyring-daemon:gnome-keyring secret-tool:libsecret-tools; do
+		command -v "${cmd%%:*}" >/dev/null || pkgs+=("${cmd#*:}")
+	done
+	# Kerberos, for kdc.sh.
+	for cmd in krb5kdc:krb5-kdc kdb5_util:krb5-kdc kadmin.local:krb5-admin-server kinit:krb5-user; do
 		command -v "${cmd%%:*}" >/dev/null || pkgs+=("${cmd#*:}")
 	done
 	if command -v systemctl >/dev/null && systemctl is-active --quiet ssh 2>/dev/null; then

@@ -15,6 +15,15 @@
 #            PROXY_PASS, PROXY_CA (the inspection CA certificate), PROXY_CA_CN,
 #            ACCESS_LOG, AUTH_ACCESS_LOG, IDLE_PROXY_URL, IDLE_ACCESS_LOG,
 #            IDLE_TIMEOUT.
+#          Always one more (see "NTLM squid" below):
+#            ntlm   http://127.0.0.1:PORT, demands NTLM, answered by squid's
+#                   ntlm_fake_auth, which accepts any password (it checks
+#                   the protocol, not the credentials); adds NTLM_URL,
+#                   NTLM_ACCESS_LOG.
+#          With KRB5_KEYTAB set, a fourth (see "Negotiate squid" below):
+#            negotiate  http://proxy.corp.test:PORT, demands Negotiate
+#                   (Kerberos) with the keytab's HTTP/proxy.corp.test
+#                   principal; adds NEGOTIATE_URL, NEGOTIATE_ACCESS_LOG.
 #   stop   stops what start started, by the PIDs recorded in DIR/pids, and
 #          removes DIR.
 #
@@ -28,6 +37,8 @@
 #   IDLE_TIMEOUT  seconds the idle squid lets a client connection sit idle
 #               (default 2).
 #   PROXY_USER, PROXY_PASS   default: e2e-user and a random password.
+#   KRB5_KEYTAB, KRB5_CONFIG  for the negotiate squid (from kdc.sh): the
+#               proxy's keytab and the realm's krb5.conf.
 #
 # Run it as root inside testdata/e2e/sandbox.sh: squid started as root drops
 # to user "proxy", so DIR is given to that user and its parent must let that
@@ -73,6 +84,27 @@ acl authed proxy_auth REQUIRED
 http_access deny !authed
 EOF
 	fi
+	# --- Negotiate squid (Kerberos): begin ---
+	if [ "$name" = negotiate ]; then
+		cat <<EOF
+auth_param negotiate program $LIB/negotiate_kerberos_auth -k $KRB5_KEYTAB -s HTTP/proxy.corp.test@CORP.TEST
+auth_param negotiate children 2 startup=1 idle=1
+auth_param negotiate keep_alive on
+acl authed proxy_auth REQUIRED
+http_access deny !authed
+EOF
+	fi
+	# --- Negotiate squid (Kerberos): end ---
+	# --- NTLM squid: begin ---
+	if [ "$name" = ntlm ]; then
+		cat <<EOF
+auth_param ntlm program $LIB/ntlm_fake_auth
+auth_param ntlm children 2 startup=1 idle=1
+acl authed proxy_auth REQUIRED
+http_access deny !authed
+EOF
+	fi
+	# --- NTLM squid: end ---
 	if [ "$name" = idle ]; then
 		# Squid's defaults keep an idle client connection for 2 minutes
 		# and an idle connection to the origin for 1 minute.
@@ -148,6 +180,27 @@ IDLE_PROXY_URL="http://127.0.0.1:$idle_port"
 IDLE_ACCESS_LOG="$DIR/idle/access.log"
 IDLE_TIMEOUT="${IDLE_TIMEOUT:-2}"
 EOF
+	# --- NTLM squid: begin ---
+	local ntlm_port=${NTLM_PORT:-$(free_port)}
+	run ntlm "$ntlm_port"
+	cat >>"$DIR/env" <<EOF
+NTLM_URL="http://127.0.0.1:$ntlm_port"
+NTLM_ACCESS_LOG="$DIR/ntlm/access.log"
+EOF
+	# --- NTLM squid: end ---
+	# --- Negotiate squid (Kerberos): begin ---
+	# Its helper reads KRB5_CONFIG from squid's environment; no replay cache
+	# (its default directory is not user proxy's).
+	if [ -n "${KRB5_KEYTAB:-}" ]; then
+		[ -n "${KRB5_CONFIG:-}" ] || die "KRB5_KEYTAB needs KRB5_CONFIG"
+		local negotiate_port=${NEGOTIATE_PORT:-$(free_port)}
+		KRB5RCACHETYPE=none run negotiate "$negotiate_port"
+		cat >>"$DIR/env" <<EOF
+NEGOTIATE_URL="http://proxy.corp.test:$negotiate_port"
+NEGOTIATE_ACCESS_LOG="$DIR/negotiate/access.log"
+EOF
+	fi
+	# --- Negotiate squid (Kerberos): end ---
 	trap - EXIT
 }
 

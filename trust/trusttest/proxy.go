@@ -29,6 +29,12 @@ type ProxyOptions struct {
 	TLS           bool             // an https:// proxy: clients reach it over TLS, with a certificate for 127.0.0.1 from CA
 	Fault         Fault            // misbehave at one step of every CONNECT
 	Answer        http.HandlerFunc // when set, answers every CONNECT instead of tunnelling: a block page, squid's 503 with X-Squid-Error
+	// NTLM demands NTLM instead of Basic for User (DOMAIN\user or
+	// user@domain) and Password, run on one connection as real proxies
+	// do; NTLMLogins tells what the client sent.
+	NTLM          bool
+	NTLMMalformed bool // send the CHALLENGE squid's ntlm_fake_auth sends (a TargetName past the end)
+	NTLMHangup    bool // close the connection after the CHALLENGE, as a proxy that cannot do NTLM
 }
 
 // Proxy is a TLS-inspecting HTTP proxy on loopback. It only tunnels
@@ -51,6 +57,7 @@ type Proxy struct {
 	connects map[string]int
 	leaves   map[string]*tls.Certificate
 	raw      map[net.Conn]bool // hijacked connections, closed by Close
+	ntlm     ntlmState
 }
 
 // NewProxy starts a proxy on 127.0.0.1:0.
@@ -125,7 +132,8 @@ func NewProxy(o ProxyOptions) (*Proxy, error) {
 			return ctx
 		},
 	}
-	p.front = &http.Server{Handler: http.HandlerFunc(p.connect), ErrorLog: quiet, ReadHeaderTimeout: 10 * time.Second}
+	p.front = &http.Server{Handler: http.HandlerFunc(p.connect), ErrorLog: quiet, ReadHeaderTimeout: 10 * time.Second,
+		ConnContext: p.ntlmConnContext}
 	p.wg.Add(2)
 	go func() { defer p.wg.Done(); _ = p.front.Serve(ln) }()
 	go func() { defer p.wg.Done(); _ = p.back.Serve(p.tunnels) }()
@@ -173,7 +181,11 @@ func (p *Proxy) connect(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "this proxy only tunnels CONNECT", http.StatusMethodNotAllowed)
 		return
 	}
-	if p.o.User != "" && !p.authorized(r.Header.Get("Proxy-Authorization")) {
+	if p.o.NTLM {
+		if !p.ntlmAuthorized(w, r) {
+			return
+		}
+	} else if p.o.User != "" && !p.authorized(r.Header.Get("Proxy-Authorization")) {
 		w.Header().Set("Proxy-Authenticate", `Basic realm="corp"`)
 		http.Error(w, "proxy authentication required", http.StatusProxyAuthRequired)
 		return
