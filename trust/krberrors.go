@@ -63,27 +63,6 @@ func (e *KerberosError) Error() string {
 
 func (e *KerberosError) Unwrap() error { return e.Err }
 
-// Hint is the one thing to do about it.
-func (e *KerberosError) Hint() string {
-	switch e.Kind {
-	case KerberosNoTicket, KerberosExpired:
-		return "sign in to Kerberos first: kinit (or set KRB5CCNAME to the credential cache that has your ticket)"
-	case KerberosCacheType:
-		return "get a ticket in a file cache: KRB5CCNAME=FILE:/tmp/krb5cc_$(id -u) kinit, then run codex-login with that KRB5CCNAME"
-	case KerberosClockSkew:
-		return "set this machine's clock right (enable NTP), then run again"
-	case KerberosKDCUnreachable:
-		return "check the realm's kdc entries in krb5.conf (KRB5_CONFIG) and that the KDC is reachable from here (VPN?)"
-	case KerberosUnknownPrincipal:
-		return "use the proxy's full host name, the one its Kerberos principal is registered for, in --proxy (not an IP address or alias)"
-	case KerberosRejected:
-		return "run kinit again for a fresh ticket; if it persists, ask IT whether the proxy's keytab is current"
-	case KerberosConfig:
-		return "fix the file, or point KRB5_CONFIG at a working krb5.conf"
-	}
-	return "check the Kerberos setup with: klist; kinit"
-}
-
 // kerberosKind names what a Kerberos library error means, from the KDC's
 // error code where the library kept it and from its text where it only
 // kept the text (gokrb5 wraps KRBError in string errors).

@@ -74,19 +74,19 @@ func TestKerberosErrorKinds(t *testing.T) {
 func TestKerberosErrorMessages(t *testing.T) {
 	for _, tc := range []struct {
 		err         *KerberosError
-		text, hint  string
+		text        string
 		mustNotHave string
 	}{
-		{&KerberosError{Kind: KerberosNoTicket, Cache: "FILE:/tmp/krb5cc_0", Err: errors.New("open: no such file")}, "FILE:/tmp/krb5cc_0", "kinit", "no such file"},
-		{&KerberosError{Kind: KerberosCacheType, Cache: "KCM:1000", CacheType: "KCM"}, "KCM:", "KRB5CCNAME=FILE:/tmp/krb5cc_$(id -u) kinit", ""},
-		{&KerberosError{Kind: KerberosClockSkew, SPN: "HTTP/p.corp.test"}, "clock", "NTP", ""},
-		{&KerberosError{Kind: KerberosUnknownPrincipal, SPN: "HTTP/p"}, "the proxy's name has no Kerberos principal", "full host name", ""},
-		{&KerberosError{Kind: KerberosKDCUnreachable, SPN: "HTTP/p", Err: errors.New("connection refused")}, "connection refused", "krb5.conf", ""},
-		{&KerberosError{Kind: KerberosRejected, SPN: "HTTP/p"}, "rejected", "kinit", ""},
+		{&KerberosError{Kind: KerberosNoTicket, Cache: "FILE:/tmp/krb5cc_0", Err: errors.New("open: no such file")}, "FILE:/tmp/krb5cc_0", "no such file"},
+		{&KerberosError{Kind: KerberosCacheType, Cache: "KCM:1000", CacheType: "KCM"}, "KCM:", ""},
+		{&KerberosError{Kind: KerberosClockSkew, SPN: "HTTP/p.corp.test"}, "clock", ""},
+		{&KerberosError{Kind: KerberosUnknownPrincipal, SPN: "HTTP/p"}, "the proxy's name has no Kerberos principal", ""},
+		{&KerberosError{Kind: KerberosKDCUnreachable, SPN: "HTTP/p", Err: errors.New("connection refused")}, "connection refused", ""},
+		{&KerberosError{Kind: KerberosRejected, SPN: "HTTP/p"}, "rejected", ""},
 	} {
 		msg := tc.err.Error()
-		if !strings.Contains(msg, tc.text) || !strings.Contains(tc.err.Hint(), tc.hint) {
-			t.Errorf("%s: %q / hint %q: want %q and hint %q", tc.err.Kind, msg, tc.err.Hint(), tc.text, tc.hint)
+		if !strings.Contains(msg, tc.text) {
+			t.Errorf("%s: %q, want %q", tc.err.Kind, msg, tc.text)
 		}
 		if tc.mustNotHave != "" && strings.Contains(msg, tc.mustNotHave) {
 			t.Errorf("%s: %q says %q", tc.err.Kind, msg, tc.mustNotHave)

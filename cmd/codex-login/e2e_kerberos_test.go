@@ -35,7 +35,6 @@ var e2eKerberosCases = []e2eCase{
 			k.wantUser(t, "curl")
 		})
 		t.Run("login_with_ticket", func(t *testing.T) {
-			e2eNeedProxyAuthFlag(t, w)
 			r := e2eNewRun(t, w)
 			r.Env["KRB5CCNAME"] = k.kinit(t, r.dir)
 			r.Env["KRB5_CONFIG"] = k.Config
@@ -47,7 +46,6 @@ var e2eKerberosCases = []e2eCase{
 			r.checkCodexStatus(t, w)
 		})
 		t.Run("no_ticket_fails_before_browser", func(t *testing.T) {
-			e2eNeedProxyAuthFlag(t, w)
 			r := e2eNewRun(t, w)
 			old := r.seedAuthFile(t)
 			r.Env["KRB5CCNAME"] = "FILE:" + filepath.Join(r.dir, "empty-cache")
@@ -64,16 +62,6 @@ var e2eKerberosCases = []e2eCase{
 }
 
 func init() { e2eCases = append(e2eCases, e2eKerberosCases...) }
-
-// e2eNeedProxyAuthFlag skips a case the binary cannot run yet: Negotiate
-// reaches the proxy only through --proxy-auth.
-func e2eNeedProxyAuthFlag(t *testing.T, w *e2eWorld) {
-	t.Helper()
-	out, _ := exec.Command(w.bin, "--help").CombinedOutput()
-	if !strings.Contains(string(out), "--proxy-auth") {
-		t.Skip("codex-login has no --proxy-auth flag yet (proxy authentication plumbing in trust and cmd): Negotiate cannot be asked for")
-	}
-}
 
 // e2eKerberos is a KDC and a squid that demands Negotiate.
 type e2eKerberos struct {

@@ -160,6 +160,7 @@ func proxyAuthHint(e *trust.ProxyAuthError, s *config.Settings) string {
 			basic = true
 		}
 	}
+	var krb *trust.KerberosError
 	user := e.User
 	if user == "" {
 		user = "the user"
@@ -169,6 +170,8 @@ func proxyAuthHint(e *trust.ProxyAuthError, s *config.Settings) string {
 		return fmt.Sprintf(`the proxy refused %s with %s: check the password; write the user as DOMAIN\user (%%5C in a URL) or user@domain`, user, e.Rejected)
 	case e.Hangup != "":
 		return fmt.Sprintf("the proxy closed the connection between the legs of %s, which need one connection: a load balancer in front of it may not keep connections; ask IT for a proxy address that does, or try --proxy-auth basic", e.Hangup)
+	case errors.As(e.Err, &krb) && krb.Kind != trust.KerberosNoTicket:
+		return kerberosHint(krb)
 	case e.Err != nil && slices.Contains(e.Schemes, "Negotiate") && !slices.Contains(e.Schemes, "NTLM"):
 		return "get a Kerberos ticket first (sign in to the domain, or run kinit USER@REALM), or give --proxy-auth ntlm with DOMAIN%5CUSER:PASSWORD in the proxy URL if the proxy accepts NTLM"
 	case !basic && slices.Contains(e.Schemes, "NTLM"):
@@ -193,4 +196,25 @@ func hostName(endpoint string) string {
 		return h
 	}
 	return host
+}
+
+// kerberosHint is the one thing to do about a Kerberos failure.
+func kerberosHint(e *trust.KerberosError) string {
+	switch e.Kind {
+	case trust.KerberosExpired:
+		return "your Kerberos ticket expired: run kinit (or set KRB5CCNAME to the credential cache that has a fresh ticket)"
+	case trust.KerberosCacheType:
+		return "get a ticket in a file cache: KRB5CCNAME=FILE:/tmp/krb5cc_$(id -u) kinit, then run codex-login with that KRB5CCNAME"
+	case trust.KerberosClockSkew:
+		return "set this machine's clock right (enable NTP), then run again"
+	case trust.KerberosKDCUnreachable:
+		return "check the realm's kdc entries in krb5.conf (KRB5_CONFIG) and that the KDC is reachable from here (VPN?)"
+	case trust.KerberosUnknownPrincipal:
+		return "use the proxy's full host name, the one its Kerberos principal is registered for, in --proxy (not an IP address or alias)"
+	case trust.KerberosRejected:
+		return "run kinit again for a fresh ticket; if it persists, ask IT whether the proxy's keytab is current"
+	case trust.KerberosConfig:
+		return "fix the file, or point KRB5_CONFIG at a working krb5.conf"
+	}
+	return "check the Kerberos setup with: klist, then kinit"
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/codex-login/codex-login/trust"
 )
 
 // A proxy that wants NTLM: refused credentials get their own hint and
@@ -52,4 +54,19 @@ func TestLoginThroughNTLMProxy(t *testing.T) {
 		t.Fatalf("exit %d; the prompt did not sign in:\n%s", code, stderr)
 	}
 	w.assertNoSecrets(stderr, pw)
+}
+
+func TestKerberosFailuresHaveTheirOwnHint(t *testing.T) {
+	for kind, want := range map[string]string{
+		trust.KerberosCacheType:        "KRB5CCNAME=FILE:/tmp/krb5cc_$(id -u) kinit",
+		trust.KerberosClockSkew:        "NTP",
+		trust.KerberosUnknownPrincipal: "full host name",
+		trust.KerberosKDCUnreachable:   "krb5.conf",
+		trust.KerberosExpired:          "kinit",
+	} {
+		err := &trust.ProxyAuthError{Proxy: "http://proxy.corp.test:3128", Schemes: []string{"Negotiate"}, Err: &trust.KerberosError{Kind: kind}}
+		if hint, _ := explain(err, nil); !strings.Contains(hint, want) {
+			t.Errorf("%s: hint %q, want %q", kind, hint, want)
+		}
+	}
 }
