@@ -37,6 +37,7 @@ type Settings struct {
 	UseSystemRoots Value[bool]          // default true
 	Proxy          Value[string]        // --proxy > HTTPS_PROXY, https_proxy, ALL_PROXY, all_proxy > files
 	NoProxy        Value[string]        // --no-proxy > NO_PROXY, no_proxy > files
+	PAC            Value[string]        // --pac > files: an http(s) or file:// URL or an absolute path; "" the OS decides
 	Issuer         Value[string]        // default Inputs.Fallback.Issuer; checked by the caller
 	ClientID       Value[string]        // default Inputs.Fallback.ClientID
 	CallbackPort   Value[int]           // default Inputs.Fallback.Port; Set when any source named a port
@@ -128,6 +129,7 @@ type Flags struct {
 	CA        []string       // --ca, repeatable
 	Proxy     *string        // --proxy ("" means direct, overriding the environment)
 	NoProxy   *string        // --no-proxy
+	PAC       *string        // --pac URL or FILE (a relative path is against the working directory)
 	CodexHome *string        // --codex-home
 	Issuer    *string        // --issuer
 	ClientID  *string        // --client-id
@@ -142,6 +144,7 @@ func defaults(fb Defaults) *Settings {
 		UseSystemRoots:     Value[bool]{V: true, Source: sourceDefault},
 		Proxy:              Value[string]{Source: sourceDefault},
 		NoProxy:            Value[string]{Source: sourceDefault},
+		PAC:                Value[string]{Source: sourceDefault},
 		Issuer:             Value[string]{V: fb.Issuer, Source: sourceDefault},
 		ClientID:           Value[string]{V: fb.ClientID, Source: sourceDefault},
 		CallbackPort:       Value[int]{V: fb.Port, Source: sourceDefault},
@@ -161,6 +164,7 @@ func (s *Settings) merge(o *Settings) {
 	override(&s.UseSystemRoots, o.UseSystemRoots)
 	override(&s.Proxy, o.Proxy)
 	override(&s.NoProxy, o.NoProxy)
+	override(&s.PAC, o.PAC)
 	override(&s.Issuer, o.Issuer)
 	override(&s.ClientID, o.ClientID)
 	override(&s.CallbackPort, o.CallbackPort)

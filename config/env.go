@@ -120,6 +120,13 @@ func fromFlags(f Flags, home string) (*Settings, error) {
 	if f.NoProxy != nil {
 		s.NoProxy = Value[string]{V: *f.NoProxy, Source: "--no-proxy", Set: true}
 	}
+	if f.PAC != nil {
+		v, err := pacFlag(*f.PAC, home)
+		if err != nil {
+			return nil, err
+		}
+		s.PAC = Value[string]{V: v, Source: "--pac", Set: true}
+	}
 	// The issuer URL is checked by the caller, like the file's issuer.
 	if err := flagString(&s.Issuer, "--issuer", f.Issuer, nil); err != nil {
 		return nil, err

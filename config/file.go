@@ -41,6 +41,7 @@ type loginTable struct {
 	UseSystemRoots any `toml:"use_system_roots"`
 	Proxy          any `toml:"proxy"`
 	NoProxy        any `toml:"no_proxy"`
+	PACURL         any `toml:"pac_url"`
 	Issuer         any `toml:"issuer"`
 	ClientID       any `toml:"client_id"`
 	CallbackPort   any `toml:"callback_port"`
@@ -50,7 +51,7 @@ type loginTable struct {
 
 // loginKeys are the keys [login] may hold.
 var loginKeys = []string{
-	"ca_certificate", "use_system_roots", "proxy", "no_proxy", "issuer",
+	"ca_certificate", "use_system_roots", "proxy", "no_proxy", "pac_url", "issuer",
 	"client_id", "callback_port", "open_browser", "timeout",
 }
 

@@ -56,6 +56,8 @@ func TestBadValues(t *testing.T) {
 		{"[login]\nopen_browser = 1\n", "login.open_browser", 2, `[login] open_browser: want true or false, got an integer`},
 		{"[login]\nproxy = 8080\n", "login.proxy", 2, `[login] proxy: want a string, got an integer`},
 		{"[login]\nno_proxy = ['a']\n", "login.no_proxy", 2, `[login] no_proxy: want a string, got a list`},
+		{"[login]\npac_url = 5\n", "login.pac_url", 2, `[login] pac_url: want a URL or a path, got an integer`},
+		{"[login]\npac_url = 'ftp://x/wpad.dat'\n", "login.pac_url", 2, `[login] pac_url: "ftp://x/wpad.dat": want an http://, https:// or file:// URL, or a path`},
 		{"[login]\nissuer = 5\n", "login.issuer", 2, `[login] issuer: want a string, got an integer`},
 		{"[login]\nclient_id = ''\n", "login.client_id", 2, `[login] client_id: "" must not be empty`},
 		{"[login]\nca_certificate = 5\n", "login.ca_certificate", 2, `[login] ca_certificate: want a string or a list of strings, got an integer`},

@@ -29,6 +29,7 @@ type networkFlags struct {
 	ca       []string
 	proxy    string
 	noProxy  string
+	pac      string
 	issuer   string
 	clientID string
 }
@@ -37,6 +38,7 @@ func (f *networkFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.ca, "ca", nil, "trust the CA certificates in `FILE` (PEM bundle or DER); repeatable, added to the system roots")
 	fs.StringVar(&f.proxy, "proxy", "", "send requests through the proxy at `URL` (default $HTTPS_PROXY)")
 	fs.StringVar(&f.noProxy, "no-proxy", "", "hosts to reach directly, NO_PROXY syntax (default $NO_PROXY)")
+	fs.StringVar(&f.pac, "pac", "", "choose the proxy with the proxy auto-config file at `URL|FILE` (default the OS setting)")
 	fs.StringVar(&f.issuer, "issuer", "", "OAuth issuer `URL` (advanced)")
 	fs.StringVar(&f.clientID, "client-id", "", "OAuth client `ID` (advanced)")
 }
@@ -77,6 +79,7 @@ func (a *app) configFlags() config.Flags {
 		CA:        a.network.ca,
 		Proxy:     str("proxy", &a.network.proxy),
 		NoProxy:   str("no-proxy", &a.network.noProxy),
+		PAC:       str("pac", &a.network.pac),
 		CodexHome: str("codex-home", &a.common.codexHome),
 		Issuer:    str("issuer", &a.network.issuer),
 		ClientID:  str("client-id", &a.network.clientID),
