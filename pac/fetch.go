@@ -76,9 +76,7 @@ func readLimited(r io.Reader) ([]byte, error) {
 
 func fetchHTTP(ctx context.Context, client *http.Client, u *url.URL) (string, error) {
 	src := u.Redacted()
-	if client == nil {
-		client = &http.Client{Transport: &http.Transport{Proxy: nil}}
-	}
+	client = direct(client)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return "", &FetchError{Source: src, Err: err}
@@ -97,6 +95,27 @@ func fetchHTTP(ctx context.Context, client *http.Client, u *url.URL) (string, er
 		return "", &FetchError{Source: src, Status: resp.StatusCode, Err: err}
 	}
 	return checkBody(src, resp.StatusCode, b, resp.Header.Get("Content-Type"))
+}
+
+// direct returns client, or a copy of it whose transport uses no proxy:
+// a nil client or transport would mean http.DefaultTransport, which reads
+// HTTPS_PROXY.
+func direct(client *http.Client) *http.Client {
+	if client == nil {
+		client = &http.Client{}
+	}
+	t, ok := client.Transport.(*http.Transport)
+	switch {
+	case client.Transport == nil:
+		t = http.DefaultTransport.(*http.Transport)
+	case !ok || t.Proxy == nil:
+		return client // nil Proxy: already direct; another RoundTripper: the caller's
+	}
+	c := *client
+	nt := t.Clone()
+	nt.Proxy = nil
+	c.Transport = nt
+	return &c
 }
 
 // checkBody refuses what is surely not a PAC file: nothing, an HTML page

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,6 +71,15 @@ func TestFetchHTTP(t *testing.T) {
 		if !errors.As(err, &fe) || fe.Status != tt.status || fe.Source != srv.URL+tt.path || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: got %v, want a FetchError with status %d saying %q", tt.path, err, tt.status, tt.want)
 		}
+	}
+
+	// A client that would use a proxy is made direct: the proxy below
+	// answers 502 to everything.
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadGateway) }))
+	defer proxy.Close()
+	proxied := &http.Client{Transport: &http.Transport{Proxy: func(*http.Request) (*url.URL, error) { return url.Parse(proxy.URL) }}}
+	if src, err := Fetch(context.Background(), proxied, srv.URL+"/wpad.dat"); err != nil || src != simplePAC {
+		t.Errorf("through a proxied client: got %q, %v; want it fetched directly", src, err)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
