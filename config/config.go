@@ -38,6 +38,7 @@ type Settings struct {
 	Proxy          Value[string]        // --proxy > HTTPS_PROXY, https_proxy, ALL_PROXY, all_proxy > files
 	NoProxy        Value[string]        // --no-proxy > NO_PROXY, no_proxy > files
 	ProxyAuth      Value[string]        // --proxy-auth > files: auto (default), basic, ntlm, negotiate or none
+	PAC            Value[string]        // --pac > files: an http(s) or file:// URL or an absolute path; "" the OS decides
 	Issuer         Value[string]        // default Inputs.Fallback.Issuer; checked by the caller
 	ClientID       Value[string]        // default Inputs.Fallback.ClientID
 	CallbackPort   Value[int]           // default Inputs.Fallback.Port; Set when any source named a port
@@ -130,6 +131,7 @@ type Flags struct {
 	Proxy     *string        // --proxy ("" means direct, overriding the environment)
 	NoProxy   *string        // --no-proxy
 	ProxyAuth *string        // --proxy-auth
+	PAC       *string        // --pac URL or FILE (a relative path is against the working directory)
 	CodexHome *string        // --codex-home
 	Issuer    *string        // --issuer
 	ClientID  *string        // --client-id
@@ -145,6 +147,7 @@ func defaults(fb Defaults) *Settings {
 		Proxy:              Value[string]{Source: sourceDefault},
 		NoProxy:            Value[string]{Source: sourceDefault},
 		ProxyAuth:          Value[string]{V: "auto", Source: sourceDefault},
+		PAC:                Value[string]{Source: sourceDefault},
 		Issuer:             Value[string]{V: fb.Issuer, Source: sourceDefault},
 		ClientID:           Value[string]{V: fb.ClientID, Source: sourceDefault},
 		CallbackPort:       Value[int]{V: fb.Port, Source: sourceDefault},
@@ -165,6 +168,7 @@ func (s *Settings) merge(o *Settings) {
 	override(&s.Proxy, o.Proxy)
 	override(&s.NoProxy, o.NoProxy)
 	override(&s.ProxyAuth, o.ProxyAuth)
+	override(&s.PAC, o.PAC)
 	override(&s.Issuer, o.Issuer)
 	override(&s.ClientID, o.ClientID)
 	override(&s.CallbackPort, o.CallbackPort)

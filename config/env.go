@@ -123,6 +123,13 @@ func fromFlags(f Flags, home string) (*Settings, error) {
 	if err := flagString(&s.ProxyAuth, "--proxy-auth", f.ProxyAuth, proxyAuths); err != nil {
 		return nil, err
 	}
+	if f.PAC != nil {
+		v, err := pacFlag(*f.PAC, home)
+		if err != nil {
+			return nil, err
+		}
+		s.PAC = Value[string]{V: v, Source: "--pac", Set: true}
+	}
 	// The issuer URL is checked by the caller, like the file's issuer.
 	if err := flagString(&s.Issuer, "--issuer", f.Issuer, nil); err != nil {
 		return nil, err

@@ -42,6 +42,7 @@ type loginTable struct {
 	Proxy          any `toml:"proxy"`
 	NoProxy        any `toml:"no_proxy"`
 	ProxyAuth      any `toml:"proxy_auth"`
+	PACURL         any `toml:"pac_url"`
 	Issuer         any `toml:"issuer"`
 	ClientID       any `toml:"client_id"`
 	CallbackPort   any `toml:"callback_port"`
@@ -51,7 +52,7 @@ type loginTable struct {
 
 // loginKeys are the keys [login] may hold.
 var loginKeys = []string{
-	"ca_certificate", "use_system_roots", "proxy", "no_proxy", "proxy_auth", "issuer",
+	"ca_certificate", "use_system_roots", "proxy", "no_proxy", "proxy_auth", "pac_url", "issuer",
 	"client_id", "callback_port", "open_browser", "timeout",
 }
 

@@ -56,6 +56,8 @@ func TestBadValues(t *testing.T) {
 		{"[login]\nopen_browser = 1\n", "login.open_browser", 2, `[login] open_browser: want true or false, got an integer`},
 		{"[login]\nproxy = 8080\n", "login.proxy", 2, `[login] proxy: want a string, got an integer`},
 		{"[login]\nno_proxy = ['a']\n", "login.no_proxy", 2, `[login] no_proxy: want a string, got a list`},
+		{"[login]\npac_url = 5\n", "login.pac_url", 2, `[login] pac_url: want a URL or a path, got an integer`},
+		{"[login]\npac_url = 'ftp://x/wpad.dat'\n", "login.pac_url", 2, `[login] pac_url: "ftp://x/wpad.dat": want an http://, https:// or file:// URL, or a path`},
 		{"[login]\nissuer = 5\n", "login.issuer", 2, `[login] issuer: want a string, got an integer`},
 		{"[login]\nproxy_auth = 'kerberos'\n", "login.proxy_auth", 2, `[login] proxy_auth: "kerberos" is not one of auto, basic, ntlm, negotiate, none`},
 		{"[login]\nproxy_auth = true\n", "login.proxy_auth", 2, `[login] proxy_auth: want a string, got a boolean`},

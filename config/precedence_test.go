@@ -55,6 +55,14 @@ func settingsUnderTest() []setting {
 			def:   "",
 		},
 		{
+			name:  "pac_url",
+			login: func(i int) string { return fmt.Sprintf("pac_url = 'http://wpad%d.corp.test/wpad.dat'", i) },
+			flag:  func(f *Flags, i int) { f.PAC = ptr(fmt.Sprintf("http://wpad%d.corp.test/wpad.dat", i)) },
+			get:   func(s *Settings) (any, string, bool) { return s.PAC.V, s.PAC.Source, s.PAC.Set },
+			want:  func(i int) any { return fmt.Sprintf("http://wpad%d.corp.test/wpad.dat", i) },
+			def:   "",
+		},
+		{
 			name:  "issuer",
 			login: func(i int) string { return fmt.Sprintf("issuer = 'https://auth%d.corp.test'", i) },
 			flag:  func(f *Flags, i int) { f.Issuer = ptr(fmt.Sprintf("https://auth%d.corp.test", i)) },
@@ -213,6 +221,8 @@ func TestPrecedence(t *testing.T) {
 					wantSource[layerFlags] = "--port"
 				case "open_browser":
 					wantSource[layerFlags] = "--no-browser"
+				case "pac_url":
+					wantSource[layerFlags] = "--pac"
 				}
 				s := load(t, in)
 				v, source, set := k.get(s)

@@ -30,6 +30,9 @@ func (d *document) settings(o origin, home string) (*Settings, error) {
 		set(str(&s.Proxy, "login.proxy", l.Proxy, o.source, nil))
 		set(str(&s.NoProxy, "login.no_proxy", l.NoProxy, o.source, nil))
 		set(str(&s.ProxyAuth, "login.proxy_auth", l.ProxyAuth, o.source, proxyAuths))
+		if l.PACURL != nil {
+			set(pacLocation(&s.PAC, l.PACURL, o, home))
+		}
 		// The issuer URL is checked by the caller, which knows what an
 		// issuer needs; here only its type.
 		set(str(&s.Issuer, "login.issuer", l.Issuer, o.source, nil))

@@ -21,6 +21,7 @@ func TestPackageDependencies(t *testing.T) {
 		"browser":   nil,
 		"push":      nil,
 		"trust":     nil,
+		"pac":       nil,
 		"keyring":   nil,
 		"login":     {"oauth", "codexauth"},
 	}

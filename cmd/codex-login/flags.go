@@ -30,6 +30,7 @@ type networkFlags struct {
 	proxy     string
 	noProxy   string
 	proxyAuth string
+	pac       string
 	issuer    string
 	clientID  string
 }
@@ -39,6 +40,7 @@ func (f *networkFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.proxy, "proxy", "", "send requests through the proxy at `URL` (default $HTTPS_PROXY)")
 	fs.StringVar(&f.noProxy, "no-proxy", "", "hosts to reach directly, NO_PROXY syntax (default $NO_PROXY)")
 	fs.StringVar(&f.proxyAuth, "proxy-auth", "", "authenticate to the proxy with `SCHEME`: auto, basic, ntlm, negotiate or none (default auto)")
+	fs.StringVar(&f.pac, "pac", "", "choose the proxy with the proxy auto-config file at `URL|FILE` (default the OS setting)")
 	fs.StringVar(&f.issuer, "issuer", "", "OAuth issuer `URL` (advanced)")
 	fs.StringVar(&f.clientID, "client-id", "", "OAuth client `ID` (advanced)")
 }
@@ -80,6 +82,7 @@ func (a *app) configFlags() config.Flags {
 		Proxy:     str("proxy", &a.network.proxy),
 		NoProxy:   str("no-proxy", &a.network.noProxy),
 		ProxyAuth: str("proxy-auth", &a.network.proxyAuth),
+		PAC:       str("pac", &a.network.pac),
 		CodexHome: str("codex-home", &a.common.codexHome),
 		Issuer:    str("issuer", &a.network.issuer),
 		ClientID:  str("client-id", &a.network.clientID),

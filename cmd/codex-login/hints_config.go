@@ -24,7 +24,7 @@ func configHint(err error, s *config.Settings) (string, int, bool) {
 	case errors.As(err, &cfgErr) && cfgErr.File == "":
 		return "run: codex-login --help", exitUsage, true
 	case errors.As(err, &cfgErr):
-		return fmt.Sprintf("edit %s; the [login] keys are ca_certificate, use_system_roots, proxy, no_proxy, proxy_auth, issuer, client_id, callback_port, open_browser, timeout", cfgErr.File), exitFailure, true
+		return fmt.Sprintf("edit %s; the [login] keys are ca_certificate, use_system_roots, proxy, no_proxy, proxy_auth, pac_url, issuer, client_id, callback_port, open_browser, timeout", cfgErr.File), exitFailure, true
 	case errors.As(err, &issuerErr):
 		return "use an https:// issuer URL", exitUsage, true
 	case errors.As(err, &method):

@@ -1,0 +1,145 @@
+// Package pac evaluates proxy auto-config (PAC) files: it compiles the
+// script once, runs FindProxyForURL in a fresh, bounded JavaScript runtime
+// per question, and parses the answer into candidates. It also reads what
+// the operating system says about proxies and where WPAD would look.
+//
+// The standard PAC functions are written in Go with the semantics browsers
+// give them; the script sees only those, never the network or the disk.
+package pac
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/parser"
+)
+
+// Limits of one evaluation.
+const (
+	DefaultTimeout = 2 * time.Second
+	maxResult      = 64 << 10 // bytes of FindProxyForURL's answer
+	maxString      = 1 << 20  // characters a built-in may build (repeat, padStart, join)
+	maxHeapGrowth  = 64 << 20 // bytes the heap may grow while a script runs
+	maxCallStack   = 1000
+)
+
+// Script is a compiled PAC file. It is safe for concurrent use: every
+// FindProxy call runs in its own runtime.
+type Script struct {
+	prog   *goja.Program
+	source string
+}
+
+// ScriptError is a PAC file that does not compile, throws, takes too long,
+// uses too much memory or answers something that is not a proxy list.
+type ScriptError struct {
+	Source string
+	Line   int // 0 when unknown
+	Msg    string
+}
+
+func (e *ScriptError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("PAC file %s, line %d: %s", e.Source, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("PAC file %s: %s", e.Source, e.Msg)
+}
+
+// Compile parses src, the PAC file's JavaScript; source names where it came
+// from, for errors.
+func Compile(src, source string) (*Script, error) {
+	ast, err := parser.ParseFile(nil, source, src, 0, parser.WithDisableSourceMaps)
+	if err != nil {
+		var list parser.ErrorList
+		if errors.As(err, &list) && len(list) > 0 {
+			return nil, &ScriptError{Source: source, Line: list[0].Position.Line, Msg: "syntax error: " + list[0].Message}
+		}
+		return nil, &ScriptError{Source: source, Msg: "syntax error: " + err.Error()}
+	}
+	prog, err := goja.CompileAST(ast, false)
+	if err != nil {
+		e := &ScriptError{Source: source, Msg: err.Error()}
+		var se *goja.CompilerSyntaxError
+		if errors.As(err, &se) {
+			e.Msg = "syntax error: " + se.Message
+			if se.File != nil {
+				e.Line = se.File.Position(se.Offset).Line
+			}
+		}
+		return nil, e
+	}
+	return &Script{prog: prog, source: source}, nil
+}
+
+// Options bound an evaluation and give it the outside world; tests replace
+// these.
+type Options struct {
+	Timeout time.Duration                                            // per FindProxyForURL call; default 2s
+	Resolve func(ctx context.Context, host string) ([]net.IP, error) // dnsResolve, isResolvable, isInNet; default net.DefaultResolver
+	MyIPs   func() []net.IP                                          // myIpAddress(Ex); default the addresses of this machine's interfaces
+	Now     func() time.Time                                         // weekdayRange, dateRange, timeRange; default time.Now
+}
+
+func (o Options) withDefaults() Options {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Resolve == nil {
+		o.Resolve = func(ctx context.Context, host string) ([]net.IP, error) {
+			addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+			ips := make([]net.IP, len(addrs))
+			for i, a := range addrs {
+				ips[i] = a.IP
+			}
+			return ips, err
+		}
+	}
+	if o.MyIPs == nil {
+		o.MyIPs = interfaceIPs
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// interfaceIPs lists this machine's addresses, non-loopback first.
+func interfaceIPs() []net.IP {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil
+	}
+	var ips, loop []net.IP
+	for _, a := range addrs {
+		n, ok := a.(*net.IPNet)
+		if !ok || n.IP.IsUnspecified() {
+			continue
+		}
+		if n.IP.IsLoopback() {
+			loop = append(loop, n.IP)
+		} else {
+			ips = append(ips, n.IP)
+		}
+	}
+	return append(ips, loop...)
+}
+
+// pacURL is the URL as browsers hand it to FindProxyForURL: without
+// credentials or fragment, and for https and wss reduced to scheme, host
+// and port, so a script cannot see paths it does not need.
+func pacURL(u *url.URL) string {
+	c := *u
+	c.User = nil
+	c.Fragment, c.RawFragment = "", ""
+	switch strings.ToLower(c.Scheme) {
+	case "https", "wss":
+		c.Path, c.RawPath, c.RawQuery, c.ForceQuery = "/", "", "", false
+	}
+	return c.String()
+}
