@@ -33,6 +33,12 @@ type Options struct {
 	// user@domain) and password for a scheme that needs them when the
 	// proxy URL has none; it is called at most once per run.
 	ProxyCredentials func(ctx context.Context, proxy *url.URL) (user, password string, err error)
+	// PAC, when set, lists the proxies for a URL in order, from a proxy
+	// auto-config file (nil entries are DIRECT); Proxy and NoProxy are then
+	// not used. The first candidate that answers is used for that host for
+	// the rest of the run.
+	PAC       func(ctx context.Context, u *url.URL) ([]*url.URL, error)
+	PACSource string // where the PAC file came from, for messages
 }
 
 // Client is the HTTP client every request of codex-login goes through.
@@ -48,10 +54,14 @@ type Client struct {
 	dialTCP     func(ctx context.Context, network, addr string) (net.Conn, error) // replaced by tests
 	proxyAuth   string
 	creds       func(ctx context.Context, proxy *url.URL) (user, password string, err error)
+	pac         func(ctx context.Context, u *url.URL) ([]*url.URL, error)
+	pacSource   string
 
 	mu     sync.Mutex
 	chains map[string][]*x509.Certificate // by host: the chain of the last TLS connection
 	auths  map[string]*proxyAuth          // by proxy host:port
+	// pacChoices: by scheme://host:port, the proxy the PAC file chose.
+	pacChoices map[string]pacChoice
 }
 
 // NewClient builds the client: proxy chosen by golang.org/x/net/http/httpproxy
@@ -92,6 +102,10 @@ func NewClient(o Options) (*Client, error) {
 		cfg.HTTPProxy, cfg.HTTPSProxy = u.String(), u.String()
 	}
 	c.proxyFn = cfg.ProxyFunc()
+	if o.PAC != nil {
+		c.pac, c.pacSource, c.pacChoices = o.PAC, o.PACSource, map[string]pacChoice{}
+		c.proxyFn = c.pacProxy
+	}
 	c.dialTCP = newDialer(c.limits).DialContext
 	c.HTTP = &http.Client{Transport: &roundTripper{base: c.transport(), c: c}}
 	return c, nil
@@ -149,6 +163,7 @@ const (
 	NoProxyConfigured Direct = iota + 1 // no proxy is set
 	Loopback                            // the host is this machine, which is never proxied
 	NoProxyMatch                        // the host matches the no-proxy list
+	PACDirect                           // the proxy auto-config file said DIRECT
 )
 
 // Route returns how a request to u goes: through which proxy, or direct
@@ -160,6 +175,9 @@ func (c *Client) Route(u *url.URL) Route {
 	host := u.Hostname()
 	if ip := net.ParseIP(host); (ip != nil && ip.IsLoopback()) || host == "localhost" {
 		return Route{Direct: Loopback}
+	}
+	if c.pac != nil {
+		return Route{Direct: PACDirect}
 	}
 	if c.proxy == nil {
 		return Route{Direct: NoProxyConfigured}

@@ -199,8 +199,11 @@ func proxyAddr(proxy *url.URL) string {
 		return proxy.Host
 	}
 	port := "80"
-	if proxy.Scheme == "https" {
+	switch proxy.Scheme {
+	case "https":
 		port = "443"
+	case "socks4", "socks5", "socks5h":
+		port = "1080"
 	}
 	return net.JoinHostPort(proxy.Hostname(), port)
 }

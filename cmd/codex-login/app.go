@@ -118,8 +118,12 @@ func (a *app) Client() (*trust.Client, error) {
 		a.ui.warn("%s", describeWarning(w))
 	}
 	a.ui.logTrust(pool, s)
-	client, err := trust.NewClient(trust.Options{Pool: pool, Proxy: s.Proxy.V, NoProxy: s.NoProxy.V, ProxySource: s.Proxy.Source,
-		ProxyAuth: s.ProxyAuth.V, ProxyCredentials: a.askProxyCredentials, Limits: a.env.limits})
+	o := trust.Options{Pool: pool, Proxy: s.Proxy.V, NoProxy: s.NoProxy.V, ProxySource: s.Proxy.Source,
+		ProxyAuth: s.ProxyAuth.V, ProxyCredentials: a.askProxyCredentials, Limits: a.env.limits}
+	if err := a.proxyRoute(s, pool, &o); err != nil {
+		return nil, err
+	}
+	client, err := trust.NewClient(o)
 	if err != nil {
 		return nil, err
 	}

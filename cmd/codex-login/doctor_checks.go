@@ -23,11 +23,15 @@ func (d *doctor) run(ctx context.Context) {
 		return
 	}
 	d.config(s)
-	d.proxy(ctx, s)
 	client, err := d.a.Client()
 	if err != nil {
 		d.fail("ca", err)
 		return
+	}
+	if client.PACSource() != "" {
+		d.ok("pac", "proxy auto-config from "+client.PACSource())
+	} else {
+		d.proxy(ctx, s)
 	}
 	d.cas(client.Pool(), s)
 	issuer, err := d.a.Issuer()

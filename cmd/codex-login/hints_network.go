@@ -10,6 +10,7 @@ import (
 
 	"github.com/codex-login/codex-login/config"
 	"github.com/codex-login/codex-login/oauth"
+	"github.com/codex-login/codex-login/pac"
 	"github.com/codex-login/codex-login/trust"
 )
 
@@ -25,6 +26,10 @@ func networkHint(err error, s *config.Settings) (string, int, bool) {
 		hostname  *trust.HostnameError
 		weak      *trust.WeakCertError
 		noSAN     *trust.NoSANError
+		pacFetch  *pac.FetchError
+		pacScript *pac.ScriptError
+		pacErr    *trust.PACError
+		pacDead   *trust.PACUnreachableError
 		missing   *trust.MissingIntermediateError
 		tlsErr    *trust.TLSError
 		proxyAuth *trust.ProxyAuthError
@@ -56,6 +61,14 @@ func networkHint(err error, s *config.Settings) (string, int, bool) {
 		return fmt.Sprintf("check this computer's clock (it says %s); if it is right, tell IT that the certificate %q presented for %s expired on %s", expired.Now.UTC().Format("2006-01-02"), expired.Subject, expired.Host, expired.NotAfter.UTC().Format("2006-01-02")), exitFailure, true
 	case errors.As(err, &hostname):
 		return fmt.Sprintf("if %s is the right issuer, tell IT that the certificate presented for it (issued by %q) does not name it", hostname.Host, hostname.Issuer), exitFailure, true
+	case errors.As(err, &pacFetch):
+		return fmt.Sprintf("check the proxy auto-config address %s (it must answer directly, without a proxy), or name the proxy yourself: --proxy http://PROXY:PORT", pacFetch.Source), exitFailure, true
+	case errors.As(err, &pacScript):
+		return "the proxy auto-config file is broken: tell IT the line above; until it is fixed, name the proxy yourself: --proxy http://PROXY:PORT", exitFailure, true
+	case errors.As(err, &pacErr):
+		return "the proxy auto-config file fails for this host: tell IT; until it is fixed, name the proxy yourself: --proxy http://PROXY:PORT", exitFailure, true
+	case errors.As(err, &pacDead):
+		return "none of these proxies can be reached from here: connect to the corporate network (VPN?), or name a proxy that works: --proxy http://PROXY:PORT", exitFailure, true
 	case errors.As(err, &noSAN):
 		return fmt.Sprintf("the certificate %q names %s only in its Common Name, which no current client accepts; tell IT (or the server's owner) to reissue it with a subjectAltName", noSAN.Subject, noSAN.Host), exitFailure, true
 	case errors.As(err, &missing):

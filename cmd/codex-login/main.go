@@ -17,6 +17,7 @@ import (
 	"github.com/codex-login/codex-login/codexauth"
 	"github.com/codex-login/codex-login/config"
 	"github.com/codex-login/codex-login/keyring"
+	"github.com/codex-login/codex-login/pac"
 	"github.com/codex-login/codex-login/trust"
 )
 
@@ -33,6 +34,7 @@ func main() {
 		terminal:       terminalSize,
 		readPassword:   readTerminalPassword,
 		keyring:        keyring.System(),
+		systemProxy:    func(ctx context.Context) (pac.System, error) { return pac.SystemSettings(ctx, os.Getenv) },
 	})
 	stop()
 	os.Exit(code)
@@ -55,6 +57,9 @@ type env struct {
 	// readPassword reads a line from the terminal without echo; nil when
 	// there is no terminal to ask.
 	readPassword func() (string, error)
+	// systemProxy reads the operating system's proxy settings; nil for
+	// none (tests).
+	systemProxy func(ctx context.Context) (pac.System, error)
 	// keyring is the operating system's secret store; nil for none.
 	keyring codexauth.Keyring
 }

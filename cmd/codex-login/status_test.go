@@ -24,7 +24,7 @@ func (w *world) run(args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer
 	e := env{getenv: func(k string) string { return w.env[k] }, stdout: &out, stderr: &errOut,
 		systemFile: filepath.Join(w.dir, "system-config.toml"), codexSystemDir: filepath.Join(w.dir, "etc-codex"),
-		root: fstest.MapFS{}, limits: w.limits, keyring: w.keyring}
+		root: fstest.MapFS{}, limits: w.limits, keyring: w.keyring, systemProxy: w.systemProxy}
 	code = run(context.Background(), args, e)
 	w.t.Logf("codex-login %s → %d\n%s%s", strings.Join(args, " "), code, out.String(), errOut.String())
 	w.assertNoSecrets(out.String()+errOut.String(), w.issuer.Secrets()...)

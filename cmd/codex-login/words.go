@@ -49,6 +49,12 @@ func describeRoute(c *trust.Client, s *config.Settings) string {
 		return "unknown"
 	}
 	r := c.Route(u)
+	switch {
+	case r.Direct == 0 && c.PACSource() != "":
+		return "through proxy " + r.Proxy.Redacted() + ", chosen by the proxy auto-config " + c.PACSource()
+	case r.Direct == trust.PACDirect:
+		return "direct: the proxy auto-config " + c.PACSource() + " says DIRECT for " + u.Hostname()
+	}
 	switch r.Direct {
 	case 0:
 		return "through proxy " + r.Proxy.Redacted() + " (" + s.Proxy.Source + ")"

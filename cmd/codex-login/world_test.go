@@ -22,6 +22,7 @@ import (
 
 	"github.com/codex-login/codex-login/codexauth"
 	"github.com/codex-login/codex-login/login/logintest"
+	"github.com/codex-login/codex-login/pac"
 	"github.com/codex-login/codex-login/trust"
 	"github.com/codex-login/codex-login/trust/trusttest"
 )
@@ -46,9 +47,10 @@ type world struct {
 	defaultPorts bool // leave the callback on 1455/1457 instead of a free port
 	issuerFlag   bool // pass --issuer (default); a case may name the issuer elsewhere
 	limits       *trust.Limits
-	stdin        io.Reader              // what is typed or pasted; nil: stdin is not a terminal
-	keyring      codexauth.Keyring      // nil: the run has no keyring
-	password     func() (string, error) // what is typed at a password prompt; nil: no prompt
+	stdin        io.Reader                                 // what is typed or pasted; nil: stdin is not a terminal
+	keyring      codexauth.Keyring                         // nil: the run has no keyring
+	password     func() (string, error)                    // what is typed at a password prompt; nil: no prompt
+	systemProxy  func(context.Context) (pac.System, error) // the OS proxy settings; nil: none
 }
 
 type worldOptions struct {
@@ -160,7 +162,7 @@ func (w *world) login(args ...string) (code int, stdout, stderr string) {
 	e := env{getenv: getenv, stdout: &out, stderr: &errOut, systemFile: filepath.Join(w.dir, "system-config.toml"),
 		codexSystemDir: filepath.Join(w.dir, "etc-codex"), root: fstest.MapFS{}, limits: w.limits,
 		stdin: w.stdin, terminal: func() (int, int, bool) { return 0, 0, w.stdin != nil }, keyring: w.keyring,
-		readPassword: w.password}
+		readPassword: w.password, systemProxy: w.systemProxy}
 	code = run(context.Background(), append(base, args...), e)
 	w.t.Logf("codex-login %s → %d\n%s", strings.Join(args, " "), code, errOut.String())
 	return code, out.String(), errOut.String()
