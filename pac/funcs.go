@@ -1,7 +1,6 @@
 package pac
 
 import (
-	"bytes"
 	"context"
 	"net"
 	"net/netip"
@@ -154,7 +153,7 @@ func isInNet(host, pattern, mask string, resolve func(string) []net.IP) bool {
 		return false
 	}
 	mk := net.IPMask(m)
-	return bytes.Equal(ip.Mask(mk), p.Mask(mk))
+	return ip.Mask(mk).Equal(p.Mask(mk))
 }
 
 // isInNetEx: any address of host (IPv4 or IPv6) is inside the CIDR prefix.

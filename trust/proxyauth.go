@@ -247,7 +247,7 @@ func negotiatorFor(host string) (authenticator, error) {
 	if sspiNegotiate != nil {
 		return sspiNegotiate(host)
 	}
-	return nil, errors.New("Negotiate is not available in this build")
+	return nil, errors.New("this build cannot answer Negotiate")
 }
 
 // basicAuth sends user:password once (RFC 7617).
@@ -257,7 +257,7 @@ func (*basicAuth) scheme() string     { return "Basic" }
 func (b *basicAuth) identity() string { return b.user }
 func (b *basicAuth) step(_ context.Context, challenge []byte) ([]byte, error) {
 	if challenge != nil {
-		return nil, errors.New("Basic has a single leg")
+		return nil, errors.New("the Basic scheme has a single leg")
 	}
 	return []byte(b.user + ":" + b.pass), nil
 }

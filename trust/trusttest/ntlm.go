@@ -14,7 +14,7 @@ import (
 	"sync"
 	"unicode/utf16"
 
-	"golang.org/x/crypto/md4" //nolint:staticcheck // NTLM is built on MD4
+	"golang.org/x/crypto/md4" //lint:ignore SA1019 NTLM is built on MD4
 )
 
 // NTLMLogin is one NTLM handshake the proxy saw completed (or refused).
