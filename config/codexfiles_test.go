@@ -64,6 +64,8 @@ func TestCodexKeysPrecedence(t *testing.T) {
 					source = "built-in defaults"
 				case layers[i].name == "--config":
 					source, files = "--config "+path, append(files, path)
+				case layers[i].name == "Codex managed config":
+					source, files = path+" (managed by Codex)", append(files, path)
 				default:
 					source, files = path, append(files, path)
 				}
@@ -94,7 +96,11 @@ func TestEphemeralStore(t *testing.T) {
 			}[where]
 			writeFile(t, path, "model = 'o3'\ncli_auth_credentials_store = \"ephemeral\"\n")
 			s := load(t, c.in)
-			if want := (Value[string]{V: "ephemeral", Source: path, Set: true}); s.CredentialsStore != want {
+			source := path
+			if where == "Codex managed config" {
+				source += " (managed by Codex)"
+			}
+			if want := (Value[string]{V: "ephemeral", Source: source, Set: true}); s.CredentialsStore != want {
 				t.Errorf("CredentialsStore = %+v, want %+v", s.CredentialsStore, want)
 			}
 			if !reflect.DeepEqual(s.Files, []string{path}) {

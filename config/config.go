@@ -21,7 +21,8 @@ const (
 
 	// sourceDefault is the Source of a value no source set.
 	sourceDefault = "default"
-	// sourceBuiltIn is the Source of a value from Inputs.BuiltIn.
+	// sourceBuiltIn is the Source of a value from Inputs.BuiltIn without a
+	// profile (see builtInSource).
 	sourceBuiltIn = "built-in defaults"
 )
 
@@ -70,15 +71,40 @@ type Settings struct {
 	// real environment's; Codex lets .env override it, so Codex's route or
 	// trust differs from the one codex-login checked.
 	EnvOverridden []string
+
+	// Profile is the name of the built-in profile (the built-in defaults'
+	// top-level profile key), or "". Their values' Source is then
+	// "built-in profile NAME" instead of "built-in defaults".
+	Profile string
+	// Managed maps each managed key ("proxy", "ca_certificate",
+	// "forced_chatgpt_workspace_id", ...) to the source that enforces it: the
+	// built-in defaults or the system file that listed it in [login]
+	// managed, or Codex's managed_config.toml for Codex's keys it sets.
+	Managed map[string]string
+	// ManagedWarnings are the attempts to change a managed key that were
+	// ignored because its enforcer has managed_mode = "warn", one sentence
+	// each.
+	ManagedWarnings []string
+
+	// manages, managesWarn and managedBy are what one IT source's [login]
+	// managed and managed_mode declare, and that source; warnOnly marks the
+	// managed keys whose enforcer is in warn mode.
+	manages     []string
+	managesWarn bool
+	managedBy   string
+	warnOnly    map[string]bool
 }
 
 // Value is one setting and the source it came from.
 type Value[T any] struct {
 	V T
 	// Source names where V came from: "default" when no source set it (Set
-	// is false), else "built-in defaults", a file path such as
+	// is false), else "built-in defaults" or "built-in profile NAME", a file
+	// path such as
 	// "/etc/codex-login/config.toml", "--config /x.toml", an environment
-	// variable such as "HTTPS_PROXY", a variable in $CODEX_HOME/.env such as
+	// variable such as "HTTPS_PROXY", Codex's managed file
+	// ("/etc/codex/managed_config.toml (managed by Codex)"), a variable in
+	// $CODEX_HOME/.env such as
 	// "HTTPS_PROXY in /home/u/.codex/.env", or a flag such as "--proxy".
 	Source string
 	Set    bool

@@ -18,6 +18,12 @@ type origin struct {
 	// codex marks one of Codex's own system files: only codexKeys are read
 	// from it, and [login] there is ignored.
 	codex bool
+	// it marks IT's sources, the built-in defaults and the system file: only
+	// they may hold [login] managed and managed_mode.
+	it bool
+	// builtIn marks the built-in defaults, where a top-level profile key
+	// names them.
+	builtIn bool
 }
 
 // codexKeys are Codex's own login keys, read from codex-login's files and
@@ -32,6 +38,7 @@ type document struct {
 	ForcedLoginMethod any         `toml:"forced_login_method"`
 	ForcedWorkspaceID any         `toml:"forced_chatgpt_workspace_id"`
 	CredentialsStore  any         `toml:"cli_auth_credentials_store"`
+	Profile           any         `toml:"profile"` // read from the built-in defaults only
 }
 
 // loginTable is the [login] table. Its keys are strict: any other is an
@@ -48,12 +55,14 @@ type loginTable struct {
 	CallbackPort   any `toml:"callback_port"`
 	OpenBrowser    any `toml:"open_browser"`
 	Timeout        any `toml:"timeout"`
+	Managed        any `toml:"managed"`      // IT's sources only
+	ManagedMode    any `toml:"managed_mode"` // IT's sources only
 }
 
 // loginKeys are the keys [login] may hold.
 var loginKeys = []string{
 	"ca_certificate", "use_system_roots", "proxy", "no_proxy", "proxy_auth", "pac_url", "issuer",
-	"client_id", "callback_port", "open_browser", "timeout",
+	"client_id", "callback_port", "open_browser", "timeout", "managed", "managed_mode",
 }
 
 // parse decodes one TOML document into the settings it sets.
@@ -64,14 +73,27 @@ var loginKeys = []string{
 // not checked further, and their number does not slow loading down.
 func parse(data []byte, o origin, home string) (*Settings, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if o.codex {
+	switch {
+	case o.codex:
 		data = focus(data, codexKeys...)
-	} else {
+	case o.builtIn:
+		data = focus(data, append(slices.Clip(codexKeys), "login", "profile")...)
+	default:
 		data = focus(data, append(slices.Clip(codexKeys), "login")...)
 	}
 	var doc document
 	if err := toml.Unmarshal(data, &doc); err != nil {
 		return nil, decodeError(err, o.name)
+	}
+	profile := ""
+	if o.builtIn && doc.Profile != nil {
+		name, ok := doc.Profile.(string)
+		if !ok || name == "" {
+			return nil, &Error{File: o.name, Line: keyLine(data, "profile"), Key: "profile", Msg: "profile: want the profile's name, a non-empty string"}
+		}
+		profile = name
+		o.name = builtInSource(name)
+		o.source = o.name
 	}
 	if !o.codex {
 		if err := unknownLoginKey(data); err != nil {
@@ -88,7 +110,17 @@ func parse(data []byte, o origin, home string) (*Settings, error) {
 		}
 		return nil, err
 	}
+	s.Profile = profile
 	return s, nil
+}
+
+// builtInSource names the built-in defaults, after their profile if they
+// have one.
+func builtInSource(profile string) string {
+	if profile == "" {
+		return sourceBuiltIn
+	}
+	return "built-in profile " + profile
 }
 
 // decodeError turns a go-toml error (bad syntax, or login not a table) into

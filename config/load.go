@@ -13,6 +13,12 @@ import (
 // (Codex's keys only), $CODEX_HOME/.env, the environment, the flags. Values
 // no source sets come from in.Fallback.
 //
+// The built-in defaults and the system file may list keys in [login]
+// managed: a later source that sets one of them to another value is a
+// *ManagedError, or with managed_mode = "warn" is ignored and noted in
+// ManagedWarnings. A managed key nobody set keeps its default. Codex's
+// managed_config.toml wins over all of them, as it does in Codex.
+//
 // A missing file is skipped, except the --config file. A file that cannot
 // be read (a directory, a named pipe, one over 16 MiB) or parsed, an unknown
 // key in [login], a bad value or a bad .env line is an *Error.
@@ -30,11 +36,14 @@ func Load(in Inputs) (*Settings, error) {
 	s.CodexHome, s.CodexHomeSource = home, homeSource
 
 	if len(in.BuiltIn) > 0 {
-		layer, err := parse(in.BuiltIn, origin{name: sourceBuiltIn, source: sourceBuiltIn}, in.Home)
+		layer, err := parse(in.BuiltIn, origin{name: sourceBuiltIn, source: sourceBuiltIn, it: true, builtIn: true}, in.Home)
 		if err != nil {
 			return nil, err
 		}
-		s.merge(layer)
+		s.Profile = layer.Profile
+		if err := s.apply(layer); err != nil {
+			return nil, err
+		}
 	}
 
 	for _, f := range configFiles(in, home) {
@@ -48,7 +57,11 @@ func Load(in Inputs) (*Settings, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.merge(layer)
+		if f.codexManaged {
+			s.enforceCodex(layer, path)
+		} else if err := s.apply(layer); err != nil {
+			return nil, err
+		}
 		if !slices.Contains(s.Files, path) {
 			s.Files = append(s.Files, path)
 		}
@@ -66,21 +79,27 @@ func Load(in Inputs) (*Settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.merge(layer)
+	if err := s.apply(layer); err != nil {
+		return nil, err
+	}
 
 	layer, err = fromFlags(in.Flags, in.Home)
 	if err != nil {
 		return nil, err
 	}
-	s.merge(layer)
+	if err := s.apply(layer); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
 // configFile is one TOML file Load reads.
 type configFile struct {
-	path  string
-	flag  bool // --config: must exist; sources read "--config PATH"
-	codex bool // Codex's own system file: only Codex's keys are read
+	path         string
+	flag         bool // --config: must exist; sources read "--config PATH"
+	codex        bool // Codex's own system file: only Codex's keys are read
+	codexManaged bool // Codex's managed_config.toml: its keys win, "(managed by Codex)"
+	system       bool // codex-login's system file: IT's, may hold [login] managed
 }
 
 // configFiles returns the TOML files in precedence order, lowest first.
@@ -91,11 +110,11 @@ func configFiles(in Inputs, codexHome string) []configFile {
 		managed = filepath.Join(in.CodexSystemDir, "managed_config.toml")
 	}
 	return []configFile{
-		{path: in.SystemFile},
+		{path: in.SystemFile, system: true},
 		{path: codexConfig, codex: true},
 		{path: filepath.Join(codexHome, "config.toml")},
 		{path: in.ConfigFile, flag: true},
-		{path: managed, codex: true},
+		{path: managed, codex: true, codexManaged: true},
 	}
 }
 
@@ -118,9 +137,12 @@ func readFile(f configFile, home string) (*Settings, string, error) {
 		}
 		return nil, "", err
 	}
-	o := origin{name: abs, source: abs, dir: filepath.Dir(abs), codex: f.codex}
-	if f.flag {
+	o := origin{name: abs, source: abs, dir: filepath.Dir(abs), codex: f.codex, it: f.system}
+	switch {
+	case f.flag:
 		o.source = "--config " + abs
+	case f.codexManaged:
+		o.source = abs + " (managed by Codex)"
 	}
 	layer, err := parse(data, o, home)
 	return layer, abs, err

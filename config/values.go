@@ -40,6 +40,7 @@ func (d *document) settings(o origin, home string) (*Settings, error) {
 		set(port(&s.CallbackPort, "login.callback_port", l.CallbackPort, o.source))
 		set(boolean(&s.OpenBrowser, "login.open_browser", l.OpenBrowser, o.source))
 		set(duration(&s.Timeout, "login.timeout", l.Timeout, o.source))
+		set(s.declareManaged(l, o))
 	}
 	set(str(&s.ForcedLoginMethod, "forced_login_method", d.ForcedLoginMethod, o.source, oneOf("chatgpt", "api")))
 	set(str(&s.CredentialsStore, "cli_auth_credentials_store", d.CredentialsStore, o.source, oneOf("file", "keyring", "auto", "ephemeral")))

@@ -90,6 +90,9 @@ func (a *app) Settings() (*config.Settings, error) {
 		for _, name := range s.EnvOverridden {
 			a.ui.warn("%s is set both here and in %s; codex-login uses this environment's value, but Codex lets the file's win, so Codex may not take the route checked here", name, s.EnvFile)
 		}
+		for _, w := range s.ManagedWarnings {
+			a.ui.warn("%s", w)
+		}
 	}
 	return a.settings, a.settingsErr
 }
@@ -105,7 +108,11 @@ func (a *app) Client() (*trust.Client, error) {
 	}
 	var locs []trust.Location
 	if len(bytes.TrimSpace(builtInPEM)) > 0 {
-		locs = append(locs, trust.Location{Path: "defaults.pem", Source: "built-in defaults", Data: builtInPEM})
+		source := "built-in defaults"
+		if s.Profile != "" {
+			source = "built-in profile " + s.Profile
+		}
+		locs = append(locs, trust.Location{Path: "defaults.pem", Source: source, Data: builtInPEM})
 	}
 	for _, c := range s.CA {
 		locs = append(locs, trust.Location{Path: c.Path, Source: c.Source, Dir: c.Dir, Optional: c.Optional})

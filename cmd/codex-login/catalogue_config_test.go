@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,6 +50,21 @@ func withEnv(kv ...string) func(*testing.T, *world) []string {
 	}
 }
 
+// managedProxy makes the system file manage the proxy: proxy, or the
+// world's own when "". home is a CODEX_HOME config.toml to write, if any.
+func managedProxy(proxy, home string, extra ...string) func(*testing.T, *world) []string {
+	return func(t *testing.T, w *world) []string {
+		if proxy == "" {
+			proxy = w.proxy.URL().String()
+		}
+		writeTestFile(t, filepath.Join(w.dir, "system-config.toml"), fmt.Sprintf("[login]\nmanaged = [\"proxy\"]\nproxy = %q\n", proxy))
+		if home != "" {
+			writeTestFile(t, filepath.Join(w.home, "config.toml"), home)
+		}
+		return append([]string{"--ca", w.caFile}, extra...)
+	}
+}
+
 func writeTestFile(t *testing.T, path, body string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -91,6 +107,9 @@ var configCases = []badInput{
 	{area: "config", name: "--config names a named pipe", setup: fifoConfig, code: 1, msg: "named pipe", hint: editHint, unix: true},
 	{area: "config", name: "--config names /dev/zero", setup: args("--config", "/dev/zero"), code: 1, msg: "device", hint: editHint, unix: true},
 	{area: "config", name: "config.toml over 16 MiB", setup: inHome("config.toml", strings.Repeat("# padding\n", 1700000)), code: 1, msg: "size limit", hint: editHint},
+	{area: "config", name: "IT's managed proxy vs HTTPS_PROXY", setup: managedProxy("http://proxy.corp.test:8080", ""), code: 2, msg: "system-config.toml (IT's setting); HTTPS_PROXY cannot change it", hint: "ask IT to change it in"},
+	{area: "config", name: "IT's managed proxy vs --proxy", setup: managedProxy("", "", "--proxy", "http://proxy.other.test:3128"), code: 2, msg: "(IT's setting); --proxy cannot change it", hint: "codex-login config show"},
+	{area: "config", name: "IT's managed proxy vs a user config.toml", setup: managedProxy("", "[login]\nproxy = \"http://proxy.other.test:3128\"\n"), code: 2, msg: "codex/config.toml cannot change it", hint: "ask IT to change it in"},
 	{area: "config", name: "bad line in CODEX_HOME/.env", setup: inHome(".env", "HTTPS_PROXY=http://p:1\nthis is not a variable\n"), code: 1, msg: ".env:2", hint: editHint},
 
 	{area: "flags", name: "--port 0", setup: args("--port", "0"), code: 2, msg: "--port 0", hint: "--help"},

@@ -15,12 +15,15 @@ import (
 func configHint(err error, s *config.Settings) (string, int, bool) {
 	var (
 		cfgErr    *config.Error
+		managed   *config.ManagedError
 		issuerErr *oauth.IssuerError
 		method    *login.MethodError
 		mode      *codexauth.ModeError
 		write     *codexauth.WriteError
 	)
 	switch {
+	case errors.As(err, &managed):
+		return fmt.Sprintf("ask IT to change it in %s; run codex-login config show to see every managed setting", managed.Enforcer), exitUsage, true
 	case errors.As(err, &cfgErr) && cfgErr.File == "":
 		return "run: codex-login --help", exitUsage, true
 	case errors.As(err, &cfgErr):

@@ -27,7 +27,7 @@ that want a password, and on machines without a browser.`
 	login := newLoginCmd(a)
 	login.Short = "Sign in with ChatGPT in the browser (the default command)"
 	root.AddCommand(login, newPushCmd(a), newVersionCmd())
-	root.AddCommand(newStatusCmd(a), newRefreshCmd(a), newLogoutCmd(a), newDoctorCmd(a), newTrustCmd(a))
+	root.AddCommand(newStatusCmd(a), newRefreshCmd(a), newLogoutCmd(a), newDoctorCmd(a), newTrustCmd(a), newConfigCmd(a))
 	return root
 }
 
