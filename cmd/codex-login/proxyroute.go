@@ -23,14 +23,16 @@ const pacFetchTimeout = 15 * time.Second
 func (a *app) proxyRoute(s *config.Settings, pool *trust.Pool, o *trust.Options) error {
 	location, source := s.PAC.V, s.PAC.Source
 	explicit := s.Proxy.Source == "--proxy" || fromEnvironment(s.Proxy.Source)
-	if location != "" && explicit && s.PAC.Source != "--pac" {
+	_, pacPinned := s.Managed["pac_url"]
+	if location != "" && explicit && s.PAC.Source != "--pac" && !pacPinned {
 		location = "" // the environment's or the flag's proxy beats a PAC file in a settings file
 	}
-	if s.Proxy.Source == "--proxy" {
-		location = ""
+	if _, pinned := s.Managed["proxy"]; s.Proxy.Source == "--proxy" || pinned {
+		location = "" // a managed proxy is IT's route: no PAC file or OS setting replaces it
 	}
 	var wpad []string
-	if location == "" && s.Proxy.V == "" && a.env.systemProxy != nil {
+	_, pinned := s.Managed["proxy"]
+	if location == "" && s.Proxy.V == "" && !pinned && a.env.systemProxy != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), pacFetchTimeout)
 		sys, err := a.env.systemProxy(ctx)
 		cancel()
