@@ -53,7 +53,7 @@ go run ./tools/release --version 0.0.0-ci --out "$rel/b" >/dev/null
 echo "second run: $((SECONDS - start))s"
 for f in "$rel"/a/*; do cmp "$f" "$rel/b/${f##*/}"; done
 echo "reproducible: $(ls "$rel/a" | wc -l) files identical in two runs"
-ls -l "$rel"/a/*.tar.gz "$rel"/a/*.zip | awk '{ printf "  %-50s %10d bytes\n", $NF, $5 }' | sed "s|$rel/a/||"
+(cd "$rel/a" && ls -l ./*.tar.gz ./*.zip) | awk '{ printf "  %-45s %10d bytes\n", substr($NF, 3), $5 }'
 mkdir -m 700 "$rel/ca" "$rel/corp"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/O=codex-login tests/CN=Corp Root CA" \
 	-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
