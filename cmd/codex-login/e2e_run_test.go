@@ -38,6 +38,8 @@ type e2eRun struct {
 	Stdin                io.Reader // what the user types or pastes; nil: nothing
 	NoAPIKey             bool      // the flow asks no API key (device code): OPENAI_API_KEY must be null
 	Command              string    // a subcommand (refresh, logout, ...): then only Args are passed
+	Bin                  string    // the binary to run; default the one under test
+	Bare                 bool      // pass only Args: no --issuer, --port or --timeout
 
 	Exit           int
 	Stdout, Stderr string
@@ -65,6 +67,13 @@ func (r *e2eRun) Run(t *testing.T, w *e2eWorld) {
 	if r.Command != "" {
 		args = append([]string{r.Command}, r.Args...)
 	}
+	if r.Bare {
+		args = slices.Clone(r.Args)
+	}
+	bin := w.bin
+	if r.Bin != "" {
+		bin = r.Bin
+	}
 	env := []string{
 		"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + r.home, "LANG=C.UTF-8", "TMPDIR=" + os.TempDir(),
 		"BROWSER=" + r.browserScript(t),
@@ -79,7 +88,7 @@ func (r *e2eRun) Run(t *testing.T, w *e2eWorld) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, w.bin, args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env, cmd.Dir, cmd.Stdin = env, r.dir, r.Stdin
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -94,7 +103,7 @@ func (r *e2eRun) Run(t *testing.T, w *e2eWorld) {
 	case errors.As(err, &exit):
 		r.Exit = exit.ExitCode()
 	default:
-		t.Fatalf("run %s: %v", w.bin, err)
+		t.Fatalf("run %s: %v", bin, err)
 	}
 	t.Logf("codex-login %s\n  env %s\n  exit %d in %v\n  stdout: %s\n  stderr: %s",
 		strings.Join(args, " "), strings.Join(e2eEnvList(r.Env), " "), r.Exit, r.Took.Round(time.Millisecond),

@@ -6,8 +6,12 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at build time: -ldflags "-X main.version=v1.2.3".
-var version = "dev"
+// version and commit are set at build time (tools/release):
+// -ldflags "-X main.version=1.2.3 -X main.commit=<git commit>".
+var (
+	version = "dev"
+	commit  = "unknown"
+)
 
 func newRootCmd(a *app) *cobra.Command {
 	root := newLoginCmd(a)
@@ -34,11 +38,10 @@ that want a password, and on machines without a browser.`
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the version",
+		Short: "Print the version, and the profile and CAs built in",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintln(cmd.OutOrStdout(), "codex-login", version)
-			return err
+			return writeVersion(cmd.OutOrStdout(), builtInTOML, builtInPEM)
 		},
 	}
 }

@@ -39,6 +39,10 @@ t1=$(now)
 (
 	cd "$ROOT"
 	CGO_ENABLED=0 go build -o "$WORK/codex-login" ./cmd/codex-login
+	# The profile case runs tools/release inside the namespace, offline: fill
+	# the build cache for its -trimpath build here.
+	CGO_ENABLED=0 go build -trimpath -buildvcs=false -o /dev/null ./cmd/codex-login
+	go build -o /dev/null ./tools/release
 	go test -c -tags e2e -o "$WORK/e2e.test" ./cmd/codex-login
 ) || broken build
 echo "e2e: build $(since "$t1")"
