@@ -56,27 +56,45 @@ func TestLoginThroughAPACFileSkipsItsDeadProxy(t *testing.T) {
 	w.loadAuth()
 }
 
+// Each login has a world of its own: the scripted browser of one login
+// must be done before the world's files are removed.
 func TestPACFromAFileAndFromTheSystem(t *testing.T) {
-	w := newWorld(t, worldOptions{})
-	delete(w.env, "HTTPS_PROXY")
-	file := filepath.Join(w.dir, "proxy.pac")
-	writeTestFile(t, file, pacFor("PROXY "+w.proxy.URL().Host))
-	if code, _, stderr := w.login("--ca", w.caFile, "--pac", file); code != 0 {
-		t.Fatalf("login with --pac FILE: exit %d\n%s", code, stderr)
+	newPACWorld := func(t *testing.T) *world {
+		w := newWorld(t, worldOptions{})
+		delete(w.env, "HTTPS_PROXY")
+		return w
 	}
-	url := servePAC(t, pacFor("PROXY "+w.proxy.URL().Host))
-	w.systemProxy = func(context.Context) (pac.System, error) {
-		return pac.System{PACURL: url, Source: "GNOME settings"}, nil
+	t.Run("file", func(t *testing.T) {
+		w := newPACWorld(t)
+		file := filepath.Join(w.dir, "proxy.pac")
+		writeTestFile(t, file, pacFor("PROXY "+w.proxy.URL().Host))
+		if code, _, stderr := w.login("--ca", w.caFile, "--pac", file); code != 0 {
+			t.Fatalf("login with --pac FILE: exit %d\n%s", code, stderr)
+		}
+	})
+	systemPAC := func(w *world) string {
+		url := servePAC(t, pacFor("PROXY "+w.proxy.URL().Host))
+		w.systemProxy = func(context.Context) (pac.System, error) {
+			return pac.System{PACURL: url, Source: "GNOME settings"}, nil
+		}
+		return url
 	}
-	code, _, stderr := w.login("--ca", w.caFile, "-v")
-	if code != 0 || !strings.Contains(stderr, "proxy auto-config from "+url+" (GNOME settings)") {
-		t.Fatalf("login with the system's PAC URL: exit %d\n%s", code, stderr)
-	}
-	// An explicit proxy beats the system's settings.
-	code, _, stderr = w.login("--ca", w.caFile, "--proxy", w.proxy.URL().String(), "-v")
-	if code != 0 || strings.Contains(stderr, "proxy auto-config") {
-		t.Fatalf("--proxy with a system PAC: exit %d\n%s", code, stderr)
-	}
+	t.Run("system", func(t *testing.T) {
+		w := newPACWorld(t)
+		url := systemPAC(w)
+		code, _, stderr := w.login("--ca", w.caFile, "-v")
+		if code != 0 || !strings.Contains(stderr, "proxy auto-config from "+url+" (GNOME settings)") {
+			t.Fatalf("login with the system's PAC URL: exit %d\n%s", code, stderr)
+		}
+	})
+	t.Run("proxy flag wins", func(t *testing.T) {
+		w := newPACWorld(t)
+		systemPAC(w)
+		code, _, stderr := w.login("--ca", w.caFile, "--proxy", w.proxy.URL().String(), "-v")
+		if code != 0 || strings.Contains(stderr, "proxy auto-config") {
+			t.Fatalf("--proxy with a system PAC: exit %d\n%s", code, stderr)
+		}
+	})
 }
 
 func TestPACFailures(t *testing.T) {
