@@ -54,10 +54,11 @@ func withEnv(kv ...string) func(*testing.T, *world) []string {
 // world's own when "". home is a CODEX_HOME config.toml to write, if any.
 func managedProxy(proxy, home string, extra ...string) func(*testing.T, *world) []string {
 	return func(t *testing.T, w *world) []string {
-		if proxy == "" {
-			proxy = w.proxy.URL().String()
+		managed := proxy
+		if managed == "" {
+			managed = w.proxy.URL().String()
 		}
-		writeTestFile(t, filepath.Join(w.dir, "system-config.toml"), fmt.Sprintf("[login]\nmanaged = [\"proxy\"]\nproxy = %q\n", proxy))
+		writeTestFile(t, filepath.Join(w.dir, "system-config.toml"), fmt.Sprintf("[login]\nmanaged = [\"proxy\"]\nproxy = %q\n", managed))
 		if home != "" {
 			writeTestFile(t, filepath.Join(w.home, "config.toml"), home)
 		}

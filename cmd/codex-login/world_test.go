@@ -163,7 +163,12 @@ func (w *world) login(args ...string) (code int, stdout, stderr string) {
 		codexSystemDir: filepath.Join(w.dir, "etc-codex"), root: fstest.MapFS{}, limits: w.limits,
 		stdin: w.stdin, terminal: func() (int, int, bool) { return 0, 0, w.stdin != nil }, keyring: w.keyring,
 		readPassword: w.password, systemProxy: w.systemProxy}
+	// Each login waits for the browser it opened, so that a second login
+	// in the same world never races the first one's browser.
+	os.Remove(w.browser.Marker)
+	os.Remove(w.browser.Marker + ".done")
 	code = run(context.Background(), append(base, args...), e)
+	w.waitBrowser()
 	w.t.Logf("codex-login %s → %d\n%s", strings.Join(args, " "), code, errOut.String())
 	return code, out.String(), errOut.String()
 }
