@@ -38,7 +38,7 @@ type networkFlags struct {
 func (f *networkFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.ca, "ca", nil, "trust the CA certificates in `FILE` (PEM bundle or DER); repeatable, added to the system roots")
 	fs.StringVar(&f.proxy, "proxy", "", "send requests through the proxy at `URL` (default $HTTPS_PROXY)")
-	fs.StringVar(&f.noProxy, "no-proxy", "", "hosts to reach directly, NO_PROXY syntax (default $NO_PROXY)")
+	fs.StringVar(&f.noProxy, "no-proxy", "", "`LIST` of hosts to reach directly, NO_PROXY syntax (default $NO_PROXY)")
 	fs.StringVar(&f.proxyAuth, "proxy-auth", "", "authenticate to the proxy with `SCHEME`: auto, basic, ntlm, negotiate or none (default auto)")
 	fs.StringVar(&f.pac, "pac", "", "choose the proxy with the proxy auto-config file at `URL|FILE` (default the OS setting)")
 	fs.StringVar(&f.issuer, "issuer", "", "OAuth issuer `URL` (advanced)")

@@ -17,10 +17,12 @@ func newRootCmd(a *app) *cobra.Command {
 	root := newLoginCmd(a)
 	root.Use = "codex-login"
 	root.Short = "Sign in to Codex with ChatGPT through corporate proxies and TLS inspection"
-	root.Long = `codex-login signs you in to OpenAI Codex with ChatGPT and writes the auth.json
-that the Codex CLI, IDE extension and app read. It works where "codex login"
-fails: behind TLS-inspecting proxies (trust their CA with --ca), behind proxies
-that want a password, and on machines without a browser.`
+	root.Long = `codex-login signs you in to OpenAI Codex with ChatGPT and writes the credentials
+where the Codex CLI, IDE extension and app read them (auth.json or the OS keyring).
+It works where "codex login" fails: behind TLS-inspecting proxies (trust their CA
+with --ca; codex-login trust fetch finds it), behind proxies that want Basic, NTLM
+or Kerberos, or that a PAC file chooses, and on machines without a browser.
+When it fails, codex-login doctor says which step and what to do.`
 	root.Example = `  codex-login --ca ~/.certs/corp.pem
   codex-login --proxy http://proxy.corp.example:8080 --ca corp.pem
   HTTPS_PROXY=http://user:pass@proxy:3128 codex-login`
