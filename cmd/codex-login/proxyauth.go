@@ -39,6 +39,7 @@ func (a *app) askProxyCredentials(ctx context.Context, proxy *url.URL) (string, 
 	if err != nil {
 		return "", "", err
 	}
+	a.ui.redact.add(pass) // the one redactor knows every secret the run handled
 	return user, pass, nil
 }
 
