@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/codex-login/codex-login/config"
+	"github.com/codex-login/codex-login/trust"
 	"github.com/pelletier/go-toml/v2"
 )
 
@@ -134,8 +136,12 @@ func (p *profile) readCerts(path string) error {
 		if err != nil {
 			return fmt.Errorf("%s: cannot parse a certificate: %w", path, err)
 		}
-		if !c.BasicConstraintsValid || !c.IsCA || c.KeyUsage&x509.KeyUsageCertSign == 0 {
-			return fmt.Errorf("%s: %q is not a CA certificate (it needs CA:TRUE and the keyCertSign usage): give the corporate root or intermediate CA, not a server's certificate", path, c.Subject)
+		// The same rule as trust install: one definition of a CA to trust.
+		var notCA *trust.NotCAError
+		if err := trust.CheckInstallable(c); errors.As(err, &notCA) {
+			return fmt.Errorf("%s: %q cannot be a profile's CA: %s; give the corporate root or intermediate CA, not a server's certificate", path, notCA.Subject, notCA.Reason)
+		} else if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
 		}
 		p.Certs = append(p.Certs, c)
 		p.PEM = append(p.PEM, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
