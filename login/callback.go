@@ -134,21 +134,36 @@ func (c *callback) handleCallback(w http.ResponseWriter, r *http.Request) {
 // callback. It reports whether the login is now decided (by this paste or
 // by an earlier callback), so that reading stops.
 func (c *callback) pasted(q url.Values) bool {
-	code, err := checkRedirect(q, c.state)
 	var stateErr *StateError
-	if errors.As(err, &stateErr) {
+	if err := c.paste(q); errors.As(err, &stateErr) {
 		c.wrongState(stateErr)
 		return false
 	}
+	return true
+}
+
+// errDecided is a redirect that came after the login was decided.
+var errDecided = errors.New("this login has already received its redirect")
+
+// paste completes the login with a pasted redirect. It returns a
+// *StateError for another login's redirect (the login goes on waiting),
+// errDecided when the login was decided before, or else the outcome of the
+// exchange and save, which is also the login's.
+func (c *callback) paste(q url.Values) error {
+	code, err := checkRedirect(q, c.state)
+	var stateErr *StateError
+	if errors.As(err, &stateErr) {
+		return err
+	}
 	if !c.claimed.CompareAndSwap(false, true) {
-		return true // the browser's callback came first
+		return errDecided // the browser's callback, or another paste, came first
 	}
 	c.byPaste.Store(true)
 	if err == nil {
 		err = c.complete(code)
 	}
 	c.finish(err)
-	return true
+	return err
 }
 
 // hostAllowed rejects requests whose Host is not this listener, which stops

@@ -31,29 +31,55 @@ func (e *DeviceExpiredError) Error() string {
 // A workspace without device login is a *oauth.DeviceUnavailableError; a
 // code nobody approved in time a *DeviceExpiredError.
 func RunDevice(ctx context.Context, o Options) (*Result, error) {
+	d, err := beginDevice(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return d.wait()
+}
+
+// deviceLogin is a device code login between its user code and its end.
+type deviceLogin struct {
+	o        Options
+	ctx      context.Context
+	cancel   context.CancelFunc
+	fail     func(error) (*Result, error)
+	code     oauth.DeviceCode
+	lifetime time.Duration
+}
+
+// beginDevice does everything up to showing the user code: the checks and
+// the code itself, reported through o.Events.
+func beginDevice(ctx context.Context, o Options) (*deviceLogin, error) {
 	ctx, cancel, fail, err := o.prepare(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer cancel()
 	d, err := o.OAuth.DeviceUserCode(ctx)
 	if err != nil {
-		return fail(err)
+		cancel()
+		_, err = fail(err)
+		return nil, err
 	}
-	lifetime := d.ExpiresAt.Sub(o.Now()).Round(time.Second)
 	o.Events.Secret(d.DeviceAuthID)
 	o.Events.DeviceCode(d.VerificationURI, d.UserCode, d.ExpiresAt)
 	o.Events.Waiting()
+	return &deviceLogin{o: o, ctx: ctx, cancel: cancel, fail: fail, code: d,
+		lifetime: d.ExpiresAt.Sub(o.Now()).Round(time.Second)}, nil
+}
 
-	grant, err := o.pollDevice(ctx, d, lifetime)
+// wait polls until the code was entered, then exchanges and saves.
+func (d *deviceLogin) wait() (*Result, error) {
+	defer d.cancel()
+	grant, err := d.o.pollDevice(d.ctx, d.code, d.lifetime)
 	if err != nil {
-		return fail(err)
+		return d.fail(err)
 	}
-	o.Events.Secret(grant.AuthorizationCode)
-	o.Events.Secret(grant.CodeVerifier)
-	res, err := o.finish(ctx, grant.AuthorizationCode, o.OAuth.DeviceRedirectURI(), grant.CodeVerifier, false)
+	d.o.Events.Secret(grant.AuthorizationCode)
+	d.o.Events.Secret(grant.CodeVerifier)
+	res, err := d.o.finish(d.ctx, grant.AuthorizationCode, d.o.OAuth.DeviceRedirectURI(), grant.CodeVerifier, false)
 	if err != nil {
-		return fail(err)
+		return d.fail(err)
 	}
 	return res, nil
 }

@@ -57,75 +57,112 @@ type Result struct {
 // by new ones that were saved, and nothing is revoked: a revocation can
 // sign out every session of the account.
 func Run(ctx context.Context, o Options) (*Result, error) {
+	if o.NoListen && o.Paste == nil {
+		return nil, errors.New("login: NoListen needs Paste")
+	}
+	b, err := beginBrowser(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return b.wait()
+}
+
+// browserLogin is a browser login between its authorize URL and its end.
+type browserLogin struct {
+	o       Options
+	ctx     context.Context
+	cancel  context.CancelFunc
+	fail    func(error) (*Result, error)
+	cb      *callback
+	port    int
+	url     string
+	res     *Result
+	listens bool
+}
+
+// beginBrowser does everything up to the authorize URL: the checks, the
+// PKCE pair and state, the listener (unless o.NoListen) and the reader of
+// pasted redirects (when o.Paste is set). It reports the URL through
+// o.Events and leaves the login waiting for its redirect.
+func beginBrowser(ctx context.Context, o Options) (*browserLogin, error) {
 	ctx, cancel, fail, err := o.prepare(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer cancel()
+	b := &browserLogin{ctx: ctx, cancel: cancel, fail: fail, port: o.Ports[0]}
 	pkce, err := oauth.NewPKCE()
 	if err != nil {
+		cancel()
 		return nil, err
 	}
 	o.Events.Secret(pkce.Verifier)
 	state, err := oauth.NewState()
 	if err != nil {
+		cancel()
 		return nil, err
 	}
 	var ln net.Listener
-	port := o.Ports[0]
 	if !o.NoListen {
-		if ln, port, err = listenCallback(ctx, o.Ports, o.Events.Logf); err != nil {
-			return fail(err)
+		if ln, b.port, err = listenCallback(ctx, o.Ports, o.Events.Logf); err != nil {
+			cancel()
+			_, err = fail(err)
+			return nil, err
 		}
 		o.Events.Logf("waiting for the browser on %s", ln.Addr())
 	}
-	redirect := oauth.RedirectURI(port)
-
-	var res *Result
+	b.o, b.listens = o, ln != nil
+	redirect := oauth.RedirectURI(b.port)
 	complete := func(code string) error {
 		o.Events.Secret(code)
 		r, err := o.finish(ctx, code, redirect, pkce.Verifier, true)
-		res = r
+		b.res = r
 		return err
 	}
 	wrongState := func(e *StateError) { o.Events.Warn(e) }
-	cb := newCallback(port, state, complete, wrongState)
+	b.cb = newCallback(b.port, state, complete, wrongState)
 	if ln != nil {
-		go cb.serve(ln)
+		go b.cb.serve(ln)
 	}
 	if o.Paste != nil {
-		go readPastes(o.Paste, cb.pasted, o.Events.Warn)
+		go readPastes(o.Paste, b.cb.pasted, o.Events.Warn)
 	}
-
-	o.Events.AuthorizeURL(o.OAuth.AuthorizeURL(oauth.AuthorizeRequest{
+	b.url = o.OAuth.AuthorizeURL(oauth.AuthorizeRequest{
 		RedirectURI:  redirect,
 		Challenge:    pkce.Challenge,
 		State:        state,
 		WorkspaceIDs: o.WorkspaceIDs,
-	}), port)
+	})
+	o.Events.AuthorizeURL(b.url, b.port)
 	o.Events.Waiting()
+	return b, nil
+}
 
+// wait waits for the first redirect, by the callback or pasted, and for
+// its exchange and save; then it stops the listener.
+func (b *browserLogin) wait() (*Result, error) {
+	defer b.cancel()
+	var err error
 	select {
-	case err = <-cb.result:
-	case <-ctx.Done():
-		cb.close(0) // lets a running exchange finish or fail on the cancelled context
+	case err = <-b.cb.result:
+	case <-b.ctx.Done():
+		b.cb.close(0) // lets a running exchange finish or fail on the cancelled context
 		select {
-		case err = <-cb.result:
+		case err = <-b.cb.result:
 		default:
-			err = ctx.Err()
+			err = b.ctx.Err()
 		}
 	}
 	if err != nil {
-		cb.close(0)
-		return fail(err)
+		b.cb.close(0)
+		return b.fail(err)
 	}
-	if ln != nil && !cb.byPaste.Load() {
-		cb.close(3 * time.Second) // time for the browser to show the success page
+	if b.listens && !b.cb.byPaste.Load() {
+		b.cb.close(3 * time.Second) // time for the browser to show the success page
 	} else {
-		cb.close(0)
+		b.cb.close(0)
 	}
-	res.Port = port
-	return res, nil
+	b.res.Port = b.port
+	return b.res, nil
 }
 
 // prepare does what every flow does first: it applies the defaults,
@@ -162,9 +199,6 @@ func stopped(parent, ctx context.Context, timeout time.Duration, err error) erro
 func (o *Options) setDefaults() error {
 	if o.OAuth == nil || o.Store == nil || o.Events == nil {
 		return errors.New("login: Options needs OAuth, Store and Events")
-	}
-	if o.NoListen && o.Paste == nil {
-		return errors.New("login: NoListen needs Paste")
 	}
 	if err := oauth.CheckIssuer(o.OAuth.Issuer); err != nil {
 		return err
