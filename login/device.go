@@ -61,11 +61,11 @@ func beginDevice(ctx context.Context, o Options) (*deviceLogin, error) {
 		_, err = fail(err)
 		return nil, err
 	}
+	lifetime := d.ExpiresAt.Sub(o.Now()).Round(time.Second)
 	o.Events.Secret(d.DeviceAuthID)
 	o.Events.DeviceCode(d.VerificationURI, d.UserCode, d.ExpiresAt)
 	o.Events.Waiting()
-	return &deviceLogin{o: o, ctx: ctx, cancel: cancel, fail: fail, code: d,
-		lifetime: d.ExpiresAt.Sub(o.Now()).Round(time.Second)}, nil
+	return &deviceLogin{o: o, ctx: ctx, cancel: cancel, fail: fail, code: d, lifetime: lifetime}, nil
 }
 
 // wait polls until the code was entered, then exchanges and saves.
