@@ -175,12 +175,24 @@ func (o *Options) prepare(parent context.Context) (ctx context.Context, cancel c
 	}
 	ctx, cancel = context.WithTimeout(parent, o.Timeout)
 	fail = func(err error) (*Result, error) { return nil, stopped(parent, ctx, o.Timeout, err) }
-	for _, check := range []func(context.Context) error{o.Store.Check, o.OAuth.Preflight} {
-		if err := check(ctx); err != nil {
-			cancel()
-			_, err = fail(err)
-			return nil, nil, nil, err
-		}
+	// The two checks run side by side: the route's round trips need not
+	// wait for the files. The store's problem is the one reported when
+	// both fail, as it is found without the network.
+	netCtx, stopNet := context.WithCancel(ctx)
+	netErr := make(chan error, 1)
+	go func() { netErr <- o.OAuth.Preflight(netCtx) }()
+	err = o.Store.Check(ctx)
+	if err != nil {
+		stopNet()
+	}
+	if nerr := <-netErr; err == nil {
+		err = nerr
+	}
+	stopNet()
+	if err != nil {
+		cancel()
+		_, err = fail(err)
+		return nil, nil, nil, err
 	}
 	return ctx, cancel, fail, nil
 }

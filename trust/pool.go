@@ -11,6 +11,7 @@ package trust
 import (
 	"crypto/sha256"
 	"crypto/x509"
+	"os"
 	"slices"
 	"time"
 )
@@ -47,6 +48,9 @@ type Pool struct {
 	systemCerts []*x509.Certificate // the system roots read here, in order (Linux and the BSDs)
 	useSystem   bool
 	warnings    []Warning
+	// systemRead: the system bundle and directories that were read, so a
+	// location naming one of them is not read again.
+	systemRead []string
 }
 
 // Warning is something NewPool ignored. The caller words it.
@@ -90,11 +94,32 @@ func NewPool(useSystemRoots bool, locs []Location) (*Pool, error) {
 		p.pool = x509.NewCertPool()
 	}
 	for _, l := range locs {
+		if p.readAlready(l) {
+			continue // SSL_CERT_FILE or SSL_CERT_DIR naming the system's own roots: nothing to add
+		}
 		if err := p.addLocation(l); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// readAlready reports whether l is a file or directory that the system
+// roots were read from: its certificates are all in the pool already.
+func (p *Pool) readAlready(l Location) bool {
+	if l.Data != nil || len(p.systemRead) == 0 {
+		return false
+	}
+	fi, err := os.Stat(l.Path)
+	if err != nil || fi.IsDir() != l.Dir {
+		return false
+	}
+	for _, path := range p.systemRead {
+		if si, err := os.Stat(path); err == nil && os.SameFile(fi, si) {
+			return true
+		}
+	}
+	return false
 }
 
 // CertPool returns the pool for tls.Config.RootCAs. A zero Pool trusts

@@ -26,3 +26,7 @@ func (p *Pool) loadSystem() error {
 func (p *Pool) systemRoots() ([]*x509.Certificate, error) {
 	return nil, fmt.Errorf("list the system root certificates: not supported on %s", runtime.GOOS)
 }
+
+// PreloadSystemRoots does nothing here: the operating system's verifier
+// reads its own store when it is asked.
+func PreloadSystemRoots() {}

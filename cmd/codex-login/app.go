@@ -56,8 +56,21 @@ func newApp(e env) *app {
 // begin runs before every command, once its flags are parsed.
 func (a *app) begin(cmd *cobra.Command) {
 	a.cmd = cmd
+	if goesOnline(cmd) {
+		trust.PreloadSystemRoots() // read while the settings load and the files are checked
+	}
 	a.ui.verbose = a.common.verbose
 	a.ui.json = a.common.json
+}
+
+// goesOnline reports whether cmd will reach the network, and so build the
+// trust pool: everything but reading local state and printing help.
+func goesOnline(cmd *cobra.Command) bool {
+	switch cmd.Name() {
+	case "status", "version", "show", "list", "help", "completion", "bash", "zsh", "fish", "powershell":
+		return false
+	}
+	return true
 }
 
 // Settings are the effective settings of every source, loaded once.
