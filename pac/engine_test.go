@@ -91,3 +91,23 @@ func TestFindProxyConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestCompileRefusesDeepNesting(t *testing.T) {
+	deep := "function FindProxyForURL(u, h) {\n  return " + strings.Repeat("(", 200000) + "'DIRECT'" + strings.Repeat(")", 200000) + ";\n}"
+	_, err := Compile(deep, "deep.pac")
+	var se *ScriptError
+	if !errors.As(err, &se) || se.Line != 2 || !strings.Contains(se.Msg, "nested") {
+		t.Fatalf("got %v, want a syntax error at line 2", err)
+	}
+	// Brackets in strings and comments do not count, nor do balanced ones.
+	ok := "// " + strings.Repeat("(", 1000) + "\n/* " + strings.Repeat("[", 1000) + " */\nvar s = '" + strings.Repeat("{", 1000) + "\\'';\n" +
+		strings.Repeat("(function () {\n", 100) + "return 1;\n" + strings.Repeat("})();\n", 100) +
+		"function FindProxyForURL(u, h) { return \"DIRECT\"; }"
+	s, err := Compile(ok, "ok.pac")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.FindProxy(context.Background(), mustURL(t, "https://a.test/"), testOptions(time.Now())); err != nil || answer(got) != "DIRECT" {
+		t.Fatalf("got %q, %v", answer(got), err)
+	}
+}

@@ -43,7 +43,55 @@ const (
 	maxHeapGrowth  = 64 << 20 // bytes the heap may grow while a script runs
 	maxCallStack   = 1000
 	maxArray       = 1 << 20 // elements a native Array method (or apply) may walk
+	maxNesting     = 500     // depth of ( [ { the parser is given
 )
+
+// tooDeep returns the line where src's brackets nest deeper than
+// maxNesting, or 0. otto's parser recurses for each level, and a
+// goroutine's stack overflowing is fatal, not a panic: a PAC file of
+// "((((...", within the size limit, would end the process. Strings and
+// comments are skipped; a bracket in a regular expression literal is
+// counted, which only errs towards refusing an absurd file.
+func tooDeep(src string) int {
+	depth, line := 0, 1
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case '\n':
+			line++
+		case '(', '[', '{':
+			if depth++; depth > maxNesting {
+				return line
+			}
+		case ')', ']', '}':
+			depth = max(depth-1, 0)
+		case '"', '\'':
+			for i++; i < len(src) && src[i] != c && src[i] != '\n'; i++ {
+				if src[i] == '\\' {
+					i++
+				}
+			}
+			if i < len(src) && src[i] == '\n' {
+				line++
+			}
+		case '/':
+			switch {
+			case strings.HasPrefix(src[i:], "//"):
+				for i < len(src) && src[i] != '\n' {
+					i++
+				}
+				line++
+			case strings.HasPrefix(src[i:], "/*"):
+				end := strings.Index(src[i+2:], "*/")
+				if end < 0 {
+					return 0 // the parser reports it
+				}
+				line += strings.Count(src[i:i+2+end], "\n")
+				i += end + 3
+			}
+		}
+	}
+	return 0
+}
 
 // scriptFile is the file name the interpreter knows the script by: the
 // stack traces it gives name it, and line numbers are read from the frames
@@ -75,6 +123,9 @@ func (e *ScriptError) Error() string {
 // Compile parses src, the PAC file's JavaScript; source names where it came
 // from, for errors.
 func Compile(src, source string) (*Script, error) {
+	if line := tooDeep(src); line > 0 {
+		return nil, &ScriptError{Source: source, Line: line, Msg: fmt.Sprintf("syntax error: brackets nested more than %d deep", maxNesting)}
+	}
 	prog, err := otto.New().Compile(scriptFile, src)
 	if err != nil {
 		var list *parser.ErrorList
