@@ -1,19 +1,15 @@
 package codexauth
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"filippo.io/age"
 )
 
 // SecretsStore keeps the credentials as Codex does with a keyring on
@@ -36,6 +32,17 @@ const (
 	secretsAuthKey = "global/CODEX_AUTH"
 	secretsTemp    = ".codex_auth.age.tmp-"
 )
+
+// The age file format, from codexauth/agefile. Only Windows builds set
+// these (secretsstore_windows.go), so that age is linked only where Codex
+// keeps this file; the tests set them on every system.
+var (
+	sealAge func(plain []byte, passphrase string, workFactor int) ([]byte, error)
+	openAge func(sealed []byte, passphrase string, max int64) ([]byte, error)
+)
+
+// errNoAge is a SecretsStore used in a build without the age format.
+var errNoAge = errors.New("the encrypted secrets file Codex keeps on Windows cannot be read or written by this build")
 
 // scryptWorkFactor is age's default, 2^18: about a second of work to open
 // the file with its passphrase. Tests lower it.
@@ -167,15 +174,10 @@ func (s *SecretsStore) read(ctx context.Context) (*secretsFile, error) {
 	if pass == nil {
 		return nil, fmt.Errorf("read %s: its key is missing from %s", s.Path(), s.Keyring.Describe(SecretsService, SecretsAccount(s.Home)))
 	}
-	id, err := age.NewScryptIdentity(string(pass))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", s.Path(), err)
+	if openAge == nil {
+		return nil, fmt.Errorf("read %s: %w", s.Path(), errNoAge)
 	}
-	r, err := age.Decrypt(bytes.NewReader(sealed), id)
-	if err != nil {
-		return nil, fmt.Errorf("decrypt %s: %w", s.Path(), err)
-	}
-	plain, err := io.ReadAll(io.LimitReader(r, maxAuthFile))
+	plain, err := openAge(sealed, string(pass), maxAuthFile)
 	if err != nil {
 		return nil, fmt.Errorf("decrypt %s: %w", s.Path(), err)
 	}
@@ -197,34 +199,25 @@ func (s *SecretsStore) read(ctx context.Context) (*secretsFile, error) {
 // when there is none, and replaces the age file through a synced temporary
 // file and a rename.
 func (s *SecretsStore) seal(ctx context.Context, sf *secretsFile) error {
+	if sealAge == nil {
+		return fmt.Errorf("write %s: %w", s.Path(), errNoAge)
+	}
 	pass, err := s.passphrase(ctx)
 	if err != nil {
 		return err
 	}
-	to, err := age.NewScryptRecipient(pass)
-	if err != nil {
-		return err
-	}
-	to.SetWorkFactor(scryptWorkFactor)
 	plain, err := json.Marshal(sf)
 	if err != nil {
 		return err
 	}
-	var sealed bytes.Buffer
-	w, err := age.Encrypt(&sealed, to)
+	sealed, err := sealAge(plain, pass, scryptWorkFactor)
 	if err != nil {
-		return err
-	}
-	if _, err := w.Write(plain); err != nil {
-		return err
-	}
-	if err := w.Close(); err != nil {
 		return err
 	}
 	if err := s.makeDir(); err != nil {
 		return err
 	}
-	return replaceFile(s.Home, s.Path(), secretsTemp, sealed.Bytes())
+	return replaceFile(s.Home, s.Path(), secretsTemp, sealed)
 }
 
 // passphrase returns the key of the age file, creating and storing a new

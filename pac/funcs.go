@@ -2,20 +2,24 @@ package pac
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"net"
 	"net/netip"
 	"slices"
 	"strings"
+	"sync"
+	"unicode/utf16"
 
-	"github.com/dop251/goja"
+	"github.com/robertkrimen/otto"
 )
 
-// install gives r the standard PAC functions and bounds the built-ins that
-// build strings.
-func install(ctx context.Context, r *goja.Runtime, o Options) error {
-	str := func(c goja.FunctionCall, i int) string {
+// install gives vm the standard PAC functions, removes otto's console and
+// bounds the built-ins that build strings or walk arrays natively.
+func install(ctx context.Context, vm *otto.Otto, o Options) error {
+	str := func(c otto.FunctionCall, i int) string {
 		v := c.Argument(i)
-		if goja.IsUndefined(v) || goja.IsNull(v) {
+		if v.IsUndefined() || v.IsNull() {
 			return ""
 		}
 		return v.String()
@@ -33,60 +37,65 @@ func install(ctx context.Context, r *goja.Runtime, o Options) error {
 		}
 		return ips
 	}
-	b := func(v bool) goja.Value { return r.ToValue(v) }
-	funcs := map[string]func(goja.FunctionCall) goja.Value{
-		"isPlainHostName": func(c goja.FunctionCall) goja.Value { return b(isPlainHostName(str(c, 0))) },
-		"dnsDomainIs":     func(c goja.FunctionCall) goja.Value { return b(strings.HasSuffix(str(c, 0), str(c, 1))) },
-		"localHostOrDomainIs": func(c goja.FunctionCall) goja.Value {
+	val := func(x any) otto.Value { v, _ := vm.ToValue(x); return v }
+	funcs := map[string]func(otto.FunctionCall) otto.Value{
+		"isPlainHostName": func(c otto.FunctionCall) otto.Value { return b(isPlainHostName(str(c, 0))) },
+		"dnsDomainIs":     func(c otto.FunctionCall) otto.Value { return b(strings.HasSuffix(str(c, 0), str(c, 1))) },
+		"localHostOrDomainIs": func(c otto.FunctionCall) otto.Value {
 			return b(localHostOrDomainIs(str(c, 0), str(c, 1)))
 		},
-		"dnsDomainLevels": func(c goja.FunctionCall) goja.Value { return r.ToValue(strings.Count(str(c, 0), ".")) },
-		"shExpMatch":      func(c goja.FunctionCall) goja.Value { return b(shExpMatch(str(c, 0), str(c, 1))) },
-		"isResolvable":    func(c goja.FunctionCall) goja.Value { return b(firstIPv4(resolve(str(c, 0))) != nil) },
-		"isResolvableEx":  func(c goja.FunctionCall) goja.Value { return b(len(resolve(str(c, 0))) > 0) },
-		"dnsResolve": func(c goja.FunctionCall) goja.Value {
+		"dnsDomainLevels": func(c otto.FunctionCall) otto.Value { return val(strings.Count(str(c, 0), ".")) },
+		"shExpMatch":      func(c otto.FunctionCall) otto.Value { return b(shExpMatch(str(c, 0), str(c, 1))) },
+		"isResolvable":    func(c otto.FunctionCall) otto.Value { return b(firstIPv4(resolve(str(c, 0))) != nil) },
+		"isResolvableEx":  func(c otto.FunctionCall) otto.Value { return b(len(resolve(str(c, 0))) > 0) },
+		"dnsResolve": func(c otto.FunctionCall) otto.Value {
 			if ip := firstIPv4(resolve(str(c, 0))); ip != nil {
-				return r.ToValue(ip.String())
+				return val(ip.String())
 			}
-			return goja.Null()
+			return otto.NullValue()
 		},
-		"dnsResolveEx": func(c goja.FunctionCall) goja.Value { return r.ToValue(joinIPs(resolve(str(c, 0)))) },
-		"isInNet": func(c goja.FunctionCall) goja.Value {
+		"dnsResolveEx": func(c otto.FunctionCall) otto.Value { return val(joinIPs(resolve(str(c, 0)))) },
+		"isInNet": func(c otto.FunctionCall) otto.Value {
 			return b(isInNet(str(c, 0), str(c, 1), str(c, 2), resolve))
 		},
-		"isInNetEx": func(c goja.FunctionCall) goja.Value { return b(isInNetEx(str(c, 0), str(c, 1), resolve)) },
-		"myIpAddress": func(c goja.FunctionCall) goja.Value {
+		"isInNetEx": func(c otto.FunctionCall) otto.Value { return b(isInNetEx(str(c, 0), str(c, 1), resolve)) },
+		"myIpAddress": func(c otto.FunctionCall) otto.Value {
 			if ip := firstIPv4(nonLoopback(o.MyIPs())); ip != nil {
-				return r.ToValue(ip.String())
+				return val(ip.String())
 			}
-			return r.ToValue("127.0.0.1")
+			return val("127.0.0.1")
 		},
-		"myIpAddressEx":     func(c goja.FunctionCall) goja.Value { return r.ToValue(joinIPs(o.MyIPs())) },
-		"sortIpAddressList": func(c goja.FunctionCall) goja.Value { s, ok := sortIPList(str(c, 0)); return orFalse(r, s, ok) },
-		"getClientVersion":  func(c goja.FunctionCall) goja.Value { return r.ToValue("1.0") },
-		"alert":             func(c goja.FunctionCall) goja.Value { return goja.Undefined() },
-		"weekdayRange":      func(c goja.FunctionCall) goja.Value { return b(weekdayRange(o.Now(), args(c))) },
-		"dateRange":         func(c goja.FunctionCall) goja.Value { return b(dateRange(o.Now(), args(c))) },
-		"timeRange":         func(c goja.FunctionCall) goja.Value { return b(timeRange(o.Now(), args(c))) },
+		"myIpAddressEx": func(c otto.FunctionCall) otto.Value { return val(joinIPs(o.MyIPs())) },
+		"sortIpAddressList": func(c otto.FunctionCall) otto.Value {
+			if s, ok := sortIPList(str(c, 0)); ok {
+				return val(s)
+			}
+			return otto.FalseValue()
+		},
+		"getClientVersion": func(c otto.FunctionCall) otto.Value { return val("1.0") },
+		"alert":            func(c otto.FunctionCall) otto.Value { return otto.UndefinedValue() },
+		"weekdayRange":     func(c otto.FunctionCall) otto.Value { return b(weekdayRange(o.Now(), args(c))) },
+		"dateRange":        func(c otto.FunctionCall) otto.Value { return b(dateRange(o.Now(), args(c))) },
+		"timeRange":        func(c otto.FunctionCall) otto.Value { return b(timeRange(o.Now(), args(c))) },
 	}
 	for name, f := range funcs {
-		if err := r.Set(name, f); err != nil {
+		if err := vm.Set(name, f); err != nil {
 			return err
 		}
 	}
-	return boundBuiltins(r)
+	return boundBuiltins(vm)
 }
 
-func orFalse(r *goja.Runtime, s string, ok bool) goja.Value {
-	if !ok {
-		return r.ToValue(false)
+func b(v bool) otto.Value {
+	if v {
+		return otto.TrueValue()
 	}
-	return r.ToValue(s)
+	return otto.FalseValue()
 }
 
-func args(c goja.FunctionCall) []string {
-	out := make([]string, len(c.Arguments))
-	for i, v := range c.Arguments {
+func args(c otto.FunctionCall) []string {
+	out := make([]string, len(c.ArgumentList))
+	for i, v := range c.ArgumentList {
 		out[i] = v.String()
 	}
 	return out
@@ -199,54 +208,146 @@ func sortIPList(list string) (string, bool) {
 	return strings.Join(s, ";"), true
 }
 
-// boundBuiltins replaces the built-ins that can build a huge string in one
-// native call with versions that refuse to go past maxString.
-func boundBuiltins(r *goja.Runtime) error {
-	proto := r.Get("String").ToObject(r).Get("prototype").ToObject(r)
-	tooLong := func() { panic(r.NewTypeError("string longer than %d characters", maxString)) }
-	for _, name := range []string{"repeat", "padStart", "padEnd"} {
-		orig, ok := goja.AssertFunction(proto.Get(name))
-		if !ok {
-			continue
-		}
-		name := name
-		if err := proto.Set(name, func(c goja.FunctionCall) goja.Value {
-			n, unit := c.Argument(0).ToInteger(), int64(1)
-			if name == "repeat" {
-				unit = int64(len(c.This.String()))
-			}
-			if unit > 0 && n > maxString/unit {
-				tooLong()
-			}
-			v, err := orig(c.This, c.Arguments...)
-			if err != nil {
-				panic(err)
-			}
-			return v
-		}); err != nil {
-			return err
-		}
+// prelude runs in every runtime before the script: it removes otto's
+// console (it writes to standard output), adds the ES2015 string methods
+// PAC files use as non-enumerable, bounded built-ins, and puts a bound in
+// front of the native Array methods that walk an array's length and of
+// Function.prototype.apply, which builds an argument list that long. The
+// bounds are Go functions passed in; exceptions pass through the wrappers
+// unchanged. The script evaluates to the function that does this.
+const prelude = `delete console;
+(function (repeat, padStart, padEnd, joinLimit, stringLimit, arrayLimit) {
+	var F = Function.prototype, S = String.prototype, A = Array.prototype;
+	var apply = F.apply, call = F.call;
+	function hide(o, n, f) {
+		Object.defineProperty(o, n, {value: f, writable: true, enumerable: false, configurable: true});
 	}
-	aproto := r.Get("Array").ToObject(r).Get("prototype").ToObject(r)
-	join, ok := goja.AssertFunction(aproto.Get("join"))
-	if !ok {
-		return nil
+	hide(S, "repeat", repeat);
+	hide(S, "padStart", padStart);
+	hide(S, "padEnd", padEnd);
+	hide(F, "apply", function (that, list) {
+		if (list !== undefined && list !== null) { arrayLimit(list); }
+		return call.call(apply, this, that, list);
+	});
+	var join = A.join;
+	hide(A, "join", function (sep) {
+		joinLimit(this, sep);
+		return stringLimit(call.call(apply, join, this, arguments));
+	});
+	var walk = ["concat", "indexOf", "lastIndexOf", "reverse", "shift", "unshift", "slice", "sort", "splice",
+		"forEach", "map", "filter", "every", "some", "reduce", "reduceRight", "toLocaleString"];
+	for (var i = 0; i < walk.length; i++) {
+		(function (f, n) {
+			hide(A, n, function () { arrayLimit(this); return call.call(apply, f, this, arguments); });
+		})(A[walk[i]], walk[i]);
 	}
-	return aproto.Set("join", func(c goja.FunctionCall) goja.Value {
-		sep := int64(1)
-		if v := c.Argument(0); !goja.IsUndefined(v) {
-			sep = int64(len(v.String()))
+})`
+
+var preludeScript = sync.OnceValues(func() (*otto.Script, error) {
+	return otto.New().Compile("pac-prelude", prelude)
+})
+
+// boundBuiltins runs the prelude in vm with the Go bounds.
+func boundBuiltins(vm *otto.Otto) error {
+	p, err := preludeScript()
+	if err != nil {
+		return err
+	}
+	fn, err := vm.Run(p)
+	if err != nil {
+		return err
+	}
+	tooLong := func() { panic(vm.MakeTypeError(fmt.Sprintf("string longer than %d characters", maxString))) }
+	thisString := func(c otto.FunctionCall, name string) string {
+		if c.This.IsUndefined() || c.This.IsNull() {
+			panic(vm.MakeTypeError("String.prototype." + name + " called on null or undefined"))
 		}
-		if n := c.This.ToObject(r).Get("length").ToInteger(); sep > 0 && n > maxString/sep {
+		return c.This.String()
+	}
+	repeat := func(c otto.FunctionCall) otto.Value {
+		s := thisString(c, "repeat")
+		n := toInteger(c.Argument(0))
+		if n < 0 || math.IsInf(n, 0) {
+			panic(vm.MakeRangeError("Invalid count value"))
+		}
+		if unit := float64(len(s)); unit > 0 && n > float64(maxString)/unit {
 			tooLong()
 		}
-		v, err := join(c.This, c.Arguments...)
-		if err != nil {
-			panic(err)
+		v, _ := vm.ToValue(strings.Repeat(s, int(n)))
+		return v
+	}
+	pad := func(name string, atStart bool) func(otto.FunctionCall) otto.Value {
+		return func(c otto.FunctionCall) otto.Value {
+			s := utf16.Encode([]rune(thisString(c, name)))
+			n := toInteger(c.Argument(0))
+			fill := []uint16{' '}
+			if f := c.Argument(1); !f.IsUndefined() {
+				fill = utf16.Encode([]rune(f.String()))
+			}
+			if n <= float64(len(s)) || len(fill) == 0 {
+				return c.This
+			}
+			if n > maxString {
+				tooLong()
+			}
+			add := make([]uint16, 0, int(n)-len(s))
+			for len(add) < int(n)-len(s) {
+				add = append(add, fill[:min(len(fill), int(n)-len(s)-len(add))]...)
+			}
+			var out []uint16
+			if atStart {
+				out = append(add, s...)
+			} else {
+				out = append(s, add...)
+			}
+			v, _ := vm.ToValue(string(utf16.Decode(out)))
+			return v
 		}
+	}
+	length := func(v otto.Value) float64 {
+		obj := v.Object()
+		if obj == nil {
+			return 0
+		}
+		l, err := obj.Get("length")
+		if err != nil {
+			return 0
+		}
+		return toInteger(l)
+	}
+	joinLimit := func(c otto.FunctionCall) otto.Value {
+		sep := 1.0
+		if v := c.Argument(1); !v.IsUndefined() {
+			sep = float64(len(v.String()))
+		}
+		n := length(c.Argument(0))
+		if sep > 0 && n > float64(maxString)/sep || n > maxArray {
+			tooLong()
+		}
+		return otto.UndefinedValue()
+	}
+	stringLimit := func(c otto.FunctionCall) otto.Value {
+		v := c.Argument(0)
 		if len(v.String()) > maxString {
 			tooLong()
 		}
 		return v
-	})
+	}
+	arrayLimit := func(c otto.FunctionCall) otto.Value {
+		if n := length(c.Argument(0)); n > maxArray {
+			panic(vm.MakeRangeError(fmt.Sprintf("array longer than %d elements", maxArray)))
+		}
+		return otto.UndefinedValue()
+	}
+	_, err = fn.Call(otto.UndefinedValue(), repeat, pad("padStart", true), pad("padEnd", false), joinLimit, stringLimit, arrayLimit)
+	return err
+}
+
+// toInteger is ECMAScript's ToIntegerOrInfinity.
+func toInteger(v otto.Value) float64 {
+	f, err := v.ToFloat()
+	if err != nil || math.IsNaN(f) {
+		return 0
+	}
+	return math.Trunc(f)
 }

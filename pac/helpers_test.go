@@ -1,21 +1,18 @@
 package pac
 
-import (
-	"context"
-
-	"github.com/dop251/goja"
-)
+import "context"
 
 // evalGlobal runs the script and returns a global's value as a string; for
 // tests of the functions.
 func (s *Script) evalGlobal(ctx context.Context, name string, o Options) (string, error) {
 	o = o.withDefaults()
-	r := goja.New()
-	if err := install(ctx, r, o); err != nil {
-		return "", err
-	}
-	if _, err := r.RunProgram(s.prog); err != nil {
+	r := newRuntime()
+	if err := s.load(ctx, r, o); err != nil {
 		return "", s.scriptError(err)
 	}
-	return r.Get(name).String(), nil
+	v, err := r.vm.Get(name)
+	if err != nil {
+		return "", err
+	}
+	return v.String(), nil
 }
