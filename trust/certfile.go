@@ -15,18 +15,27 @@ import (
 	"time"
 )
 
-func (p *Pool) addLocation(l Location) error {
+// fileCerts are the certificates read from one file of a location.
+type fileCerts struct {
+	file  string
+	certs []*x509.Certificate
+}
+
+// readLocation reads the certificates of l, file by file. A problem is
+// an error for a location a person chose; for an Optional one it is
+// recorded as a warning and nothing is read.
+func (p *Pool) readLocation(l Location) ([]fileCerts, error) {
 	if l.Dir {
-		return p.addDir(l)
+		return p.readDir(l)
 	}
 	data := l.Data
 	if data == nil {
 		var err error
 		if data, err = readBounded(l.Path, maxCAFile); err != nil {
 			if reason, _ := problemReason(err); reason != "" {
-				return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Reason: reason}, nil)
+				return nil, p.fail(l, &FileError{Path: l.Path, Source: l.Source, Reason: reason}, nil)
 			}
-			return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Err: err}, err)
+			return nil, p.fail(l, &FileError{Path: l.Path, Source: l.Source, Err: err}, err)
 		}
 	}
 	certs, reason, err := parseCertFile(data)
@@ -36,23 +45,22 @@ func (p *Pool) addLocation(l Location) error {
 		notCA = reason != ""
 	}
 	if reason != "" {
-		return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Reason: reason, NotCA: notCA, Err: err}, nil)
+		return nil, p.fail(l, &FileError{Path: l.Path, Source: l.Source, Reason: reason, NotCA: notCA, Err: err}, nil)
 	}
-	p.addAll(l, l.Path, certs)
-	return nil
+	return []fileCerts{{l.Path, certs}}, nil
 }
 
-// addDir reads every file of a directory, like OpenSSL's CApath. Files
+// readDir reads every file of a directory, like OpenSSL's CApath. Files
 // without certificates (hash links, CRLs, READMEs) are skipped.
-func (p *Pool) addDir(l Location) error {
+func (p *Pool) readDir(l Location) ([]fileCerts, error) {
 	entries, err := listDir(l.Path)
 	if err != nil {
 		if reason, _ := problemReason(err); reason != "" {
-			return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Dir: true, Reason: reason}, nil)
+			return nil, p.fail(l, &FileError{Path: l.Path, Source: l.Source, Dir: true, Reason: reason}, nil)
 		}
-		return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Dir: true, Err: err}, err)
+		return nil, p.fail(l, &FileError{Path: l.Path, Source: l.Source, Dir: true, Err: err}, err)
 	}
-	found := false
+	var out []fileCerts
 	for _, e := range entries {
 		path := filepath.Join(l.Path, e.Name())
 		if e.IsDir() || sameDirSymlink(l.Path, e) {
@@ -64,7 +72,7 @@ func (p *Pool) addDir(l Location) error {
 			if reason == "" || notFile || l.Optional {
 				continue // a dangling link, a subdirectory behind a link, a FIFO, a device
 			}
-			return &FileError{Path: path, Source: l.Source, Reason: reason}
+			return nil, &FileError{Path: path, Source: l.Source, Reason: reason}
 		}
 		certs, reason, err := parseCertFile(data)
 		if strings.HasPrefix(reason, ReasonNoCert) {
@@ -79,15 +87,14 @@ func (p *Pool) addDir(l Location) error {
 			continue // a system-style directory also holds server certificates and CRLs
 		}
 		if reason != "" {
-			return &FileError{Path: path, Source: l.Source, Reason: reason, NotCA: notCA, Err: err}
+			return nil, &FileError{Path: path, Source: l.Source, Reason: reason, NotCA: notCA, Err: err}
 		}
-		found = true
-		p.addAll(l, path, certs)
+		out = append(out, fileCerts{path, certs})
 	}
-	if !found {
-		return p.fail(l, &FileError{Path: l.Path, Source: l.Source, Dir: true, Reason: ReasonNoCert}, nil)
+	if len(out) == 0 {
+		return nil, p.fail(l, &FileError{Path: l.Path, Source: l.Source, Dir: true, Reason: ReasonNoCert}, nil)
 	}
-	return nil
+	return out, nil
 }
 
 // fail returns fe, or for an Optional location records it as a warning.

@@ -62,6 +62,27 @@ type Client struct {
 	auths  map[string]*proxyAuth          // by proxy host:port
 	// pacChoices: by scheme://host:port, the proxy the PAC file chose.
 	pacChoices map[string]pacChoice
+	// plainProxies: host:port of the plain-http proxies the Transport
+	// sends CONNECT to; their connections need no certificate yet.
+	plainProxies map[string]bool
+}
+
+// notePlainProxy remembers addr as a plain-http proxy's.
+func (c *Client) notePlainProxy(addr string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.plainProxies == nil {
+		c.plainProxies = map[string]bool{}
+	}
+	c.plainProxies[addr] = true
+}
+
+// isPlainProxy reports whether addr is a plain-http proxy's (see
+// notePlainProxy).
+func (c *Client) isPlainProxy(addr string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.plainProxies[addr]
 }
 
 // NewClient builds the client: proxy chosen by golang.org/x/net/http/httpproxy
@@ -121,14 +142,24 @@ func (c *Client) transport() *http.Transport {
 			if err == nil && c.tunnelled(p) {
 				return nil, nil // c.dial opens the tunnel itself
 			}
+			if err == nil && p != nil && p.Scheme == "http" {
+				c.notePlainProxy(proxyAddr(p))
+			}
 			return p, err
 		},
 		DialContext: c.dial,
 		TLSClientConfig: &tls.Config{
-			RootCAs:    c.pool.CertPool(),
+			// The pool may still be reading the system roots: dial and
+			// OnProxyConnectResponse wait for it before any handshake.
+			RootCAs:    c.pool.certPool(),
 			MinVersion: tls.VersionTLS12,
 		},
-		OnProxyConnectResponse: onConnectResponse,
+		OnProxyConnectResponse: func(ctx context.Context, proxy *url.URL, req *http.Request, resp *http.Response) error {
+			if err := onConnectResponse(ctx, proxy, req, resp); err != nil {
+				return err
+			}
+			return c.pool.waitContext(ctx) // the TLS handshake comes next
+		},
 		// The phase limits are enforced by the round tripper; this one
 		// only bounds a handshake that no request waits for any more.
 		TLSHandshakeTimeout:    2 * c.limits.Handshake,

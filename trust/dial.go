@@ -37,11 +37,29 @@ var errAbandoned = errors.New("the request gave up on this connection")
 // request (a connection may serve a later one), with the request's
 // context values but not its cancellation; dial hands each connection to
 // the request's watchdog, which ends it when its phase runs out of time.
+//
+// A connection on which TLS comes next waits for the pool first: the
+// system roots may still be being read (StartPool), while the TCP connect
+// and the tunnel were set up. A plain-http proxy's connection does not:
+// its CONNECT goes first, and OnProxyConnectResponse waits.
 func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	var conn net.Conn
+	var err error
 	if p := c.tunnelProxy(addr); p != nil {
-		return c.dialTunnel(ctx, p, addr)
+		conn, err = c.dialTunnel(ctx, p, addr)
+	} else {
+		conn, err = c.dialConn(ctx, network, addr)
+		if err == nil && c.isPlainProxy(addr) {
+			return conn, nil
+		}
 	}
-	return c.dialConn(ctx, network, addr)
+	if err == nil {
+		if err = c.pool.waitContext(ctx); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
+	return conn, err
 }
 
 // dialConn connects to addr under the request's watchdog.

@@ -155,6 +155,7 @@ func (p *Pool) named(c *x509.Certificate) []Cert {
 	if p == nil {
 		return nil
 	}
+	p.wait()
 	var out []Cert
 	for _, t := range p.sources {
 		if bytes.Equal(t.RawSubject, c.RawIssuer) || name(t.Certificate) == issuerName(c) {

@@ -27,6 +27,7 @@ func (p *Pool) SystemCerts() ([]*x509.Certificate, error) {
 	if p == nil || !p.useSystem {
 		return nil, nil
 	}
+	p.wait()
 	return p.systemRoots()
 }
 

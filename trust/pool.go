@@ -9,6 +9,7 @@
 package trust
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/x509"
 	"os"
@@ -51,6 +52,7 @@ type Pool struct {
 	// systemRead: the system bundle and directories that were read, so a
 	// location naming one of them is not read again.
 	systemRead []string
+	ready      chan struct{} // closed once the pool is complete (StartPool)
 }
 
 // Warning is something NewPool ignored. The caller words it.
@@ -85,23 +87,85 @@ const (
 // SSL_CERT_DIR. On macOS and Windows the platform verifier is used, and
 // configured certificates are tried when it fails.
 func NewPool(useSystemRoots bool, locs []Location) (*Pool, error) {
-	p := &Pool{sources: map[[32]byte]Cert{}, isConf: map[[32]byte]bool{}, useSystem: useSystemRoots}
-	if useSystemRoots {
-		if err := p.loadSystem(); err != nil {
-			return nil, err
-		}
-	} else {
-		p.pool = x509.NewCertPool()
+	p, err := StartPool(useSystemRoots, locs)
+	if err != nil {
+		return nil, err
 	}
-	for _, l := range locs {
-		if p.readAlready(l) {
-			continue // SSL_CERT_FILE or SSL_CERT_DIR naming the system's own roots: nothing to add
+	p.wait()
+	return p, nil
+}
+
+// StartPool is NewPool that does not wait for the system roots: it reads
+// the locations a person chose (those not Optional) and returns their
+// first problem at once, and where the system bundle is read from files
+// (Linux and the BSDs) it reads that bundle and the Optional locations
+// (SSL_CERT_FILE, SSL_CERT_DIR) in the background. Every method of the
+// Pool waits for that reading to end; a Client built on it waits only
+// before its first TLS handshake, so that the reading overlaps with the
+// TCP connect and the proxy's CONNECT.
+func StartPool(useSystemRoots bool, locs []Location) (*Pool, error) {
+	p := &Pool{sources: map[[32]byte]Cert{}, isConf: map[[32]byte]bool{}, useSystem: useSystemRoots,
+		pool: x509.NewCertPool(), ready: make(chan struct{})}
+	chosen := make([][]fileCerts, len(locs))
+	for i, l := range locs {
+		if l.Optional {
+			continue
 		}
-		if err := p.addLocation(l); err != nil {
+		fcs, err := p.readLocation(l)
+		if err != nil {
 			return nil, err
 		}
+		chosen[i] = fcs
+	}
+	load := func() error {
+		defer close(p.ready)
+		if useSystemRoots {
+			if err := p.loadSystem(); err != nil {
+				return err // only where the platform's store is asked, never in the background
+			}
+		}
+		for i, l := range locs {
+			if p.readAlready(l) {
+				continue // SSL_CERT_FILE or SSL_CERT_DIR naming the system's own roots: nothing to add
+			}
+			fcs := chosen[i]
+			if l.Optional {
+				fcs, _ = p.readLocation(l) // its problems are warnings
+			}
+			for _, f := range fcs {
+				p.addAll(l, f.file, f.certs)
+			}
+		}
+		return nil
+	}
+	if useSystemRoots && systemRootsInBackground {
+		go func() { _ = load() }() // reading files never fails: its problems are warnings
+		return p, nil
+	}
+	if err := load(); err != nil {
+		return nil, err
 	}
 	return p, nil
+}
+
+// wait waits until the pool is complete.
+func (p *Pool) wait() {
+	if p != nil && p.ready != nil {
+		<-p.ready
+	}
+}
+
+// waitContext waits until the pool is complete or ctx ends.
+func (p *Pool) waitContext(ctx context.Context) error {
+	if p == nil || p.ready == nil {
+		return nil
+	}
+	select {
+	case <-p.ready:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // readAlready reports whether l is a file or directory that the system
@@ -125,6 +189,13 @@ func (p *Pool) readAlready(l Location) bool {
 // CertPool returns the pool for tls.Config.RootCAs. A zero Pool trusts
 // nothing (never, by accident, the system roots).
 func (p *Pool) CertPool() *x509.CertPool {
+	p.wait()
+	return p.certPool()
+}
+
+// certPool is CertPool without waiting, for a Transport that waits
+// before each handshake.
+func (p *Pool) certPool() *x509.CertPool {
 	if p.pool == nil {
 		return x509.NewCertPool()
 	}
@@ -137,12 +208,16 @@ func (p *Pool) CertPool() *x509.CertPool {
 // itself (SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt, common with
 // Nix, conda and many images) adds nothing. On macOS and Windows, whose
 // stores are not listed, every certificate read from a location counts.
-func (p *Pool) Configured() []Cert { return slices.Clone(p.configured) }
+func (p *Pool) Configured() []Cert {
+	p.wait()
+	return slices.Clone(p.configured)
+}
 
 func (p *Pool) configuredCount() int {
 	if p == nil {
 		return 0
 	}
+	p.wait()
 	return len(p.configured)
 }
 
@@ -154,16 +229,23 @@ func (p *Pool) isSystem(c *x509.Certificate) bool {
 // SystemCount returns how many system roots were loaded, or -1 when the
 // operating system verifies against its own store (macOS, Windows) and
 // the number is not known.
-func (p *Pool) SystemCount() int { return p.system }
+func (p *Pool) SystemCount() int {
+	p.wait()
+	return p.system
+}
 
 // Warnings returns what was ignored while loading.
-func (p *Pool) Warnings() []Warning { return slices.Clone(p.warnings) }
+func (p *Pool) Warnings() []Warning {
+	p.wait()
+	return slices.Clone(p.warnings)
+}
 
 // Source reports which source first provided c.
 func (p *Pool) Source(c *x509.Certificate) (Cert, bool) {
 	if p == nil || c == nil {
 		return Cert{}, false
 	}
+	p.wait()
 	s, ok := p.sources[sha256.Sum256(c.Raw)]
 	return s, ok
 }

@@ -5,7 +5,11 @@ package trust
 import (
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/codex-login/codex-login/trust/trusttest"
 )
 
 // resetPreload forgets any preloaded reading, before and after the test.
@@ -140,5 +144,73 @@ func BenchmarkNewPoolSystemEnv(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(p.SystemCount()), "roots")
+	}
+}
+
+// blockSystemRoots makes the next reading of the system roots wait until
+// the returned function is called; the roots are then bundle.
+func blockSystemRoots(t *testing.T, bundle string) (release func()) {
+	t.Helper()
+	resetPreload(t)
+	gate := make(chan struct{})
+	old := systemRootPaths
+	systemRootPaths = func() ([]string, []string) {
+		<-gate
+		return []string{bundle}, nil
+	}
+	var once sync.Once
+	release = func() { once.Do(func() { close(gate) }) }
+	t.Cleanup(func() { release(); systemRootPaths = old })
+	return release
+}
+
+// StartPool returns before the system roots are read; the client's TCP
+// connect and CONNECT go out meanwhile, and its TLS handshake waits for
+// them. The files a person chose are read at once, so their problems are
+// not late.
+func TestStartPoolOverlapsTheRoute(t *testing.T) {
+	n := newCorpNet(t, trusttest.ProxyOptions{})
+	bundle := write(t, t.TempDir(), "ca-certificates.crt", pemOf(n.inspect.Cert))
+	release := blockSystemRoots(t, bundle)
+
+	if _, err := StartPool(true, []Location{{Path: filepath.Join(t.TempDir(), "missing.pem"), Source: "--ca"}}); err == nil {
+		t.Fatal("StartPool with a missing --ca file: no error")
+	}
+	p, err := StartPool(true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClient(Options{Pool: p, Proxy: n.proxyURL("", "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		body string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		body, err := get(t, c, "https://auth.corp.test/")
+		done <- result{body, err}
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for n.proxy.Connects("auth.corp.test") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no CONNECT reached the proxy while the system roots were being read")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	select {
+	case r := <-done:
+		t.Fatalf("the request ended before the roots were read: %q, %v", r.body, r.err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	release()
+	r := <-done
+	if r.err != nil || r.body != "hello from auth.corp.test" {
+		t.Fatalf("after the roots were read: %q, %v", r.body, r.err)
+	}
+	if p.SystemCount() != 1 {
+		t.Fatalf("%d system roots, want 1", p.SystemCount())
 	}
 }

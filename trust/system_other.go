@@ -27,6 +27,10 @@ func (p *Pool) systemRoots() ([]*x509.Certificate, error) {
 	return nil, fmt.Errorf("list the system root certificates: not supported on %s", runtime.GOOS)
 }
 
+// systemRootsInBackground is false: the platform's pool replaces the
+// pool, so StartPool completes it before it returns.
+const systemRootsInBackground = false
+
 // PreloadSystemRoots does nothing here: the operating system's verifier
 // reads its own store when it is asked.
 func PreloadSystemRoots() {}

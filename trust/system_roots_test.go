@@ -25,8 +25,12 @@ func TestSystemBundleAddsNothing(t *testing.T) {
 		{Path: dir, Source: "SSL_CERT_DIR", Dir: true, Optional: true},
 		{Path: mixed, Source: "--ca"},
 	} {
-		if err := p.addLocation(l); err != nil {
+		fcs, err := p.readLocation(l)
+		if err != nil {
 			t.Fatal(err)
+		}
+		for _, f := range fcs {
+			p.addAll(l, f.file, f.certs)
 		}
 	}
 	got := p.Configured()

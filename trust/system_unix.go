@@ -57,6 +57,11 @@ func systemPaths() (files, dirs []string) {
 	return files, dirs
 }
 
+// systemRootsInBackground: the system roots are read from files into the
+// pool a Transport already holds, so StartPool can read them while the
+// connection is being set up.
+const systemRootsInBackground = true
+
 // systemRootPaths is systemPaths; tests point it at a bundle of their own.
 var systemRootPaths = systemPaths
 
@@ -66,7 +71,6 @@ var systemRootPaths = systemPaths
 // What PreloadSystemRoots already read from the same places is used
 // instead of reading them again.
 func (p *Pool) loadSystem() error {
-	p.pool = x509.NewCertPool()
 	files, dirs := systemRootPaths()
 	r := preloaded(files, dirs)
 	if r == nil {

@@ -20,6 +20,10 @@ func (p *Pool) loadSystem() error {
 	return nil
 }
 
+// systemRootsInBackground is false: the platform's pool replaces the
+// pool, so StartPool completes it before it returns.
+const systemRootsInBackground = false
+
 // PreloadSystemRoots does nothing here: the operating system's verifier
 // reads its own store when it is asked.
 func PreloadSystemRoots() {}

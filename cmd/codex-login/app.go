@@ -45,8 +45,14 @@ type app struct {
 	settingsErr error
 	loaded      bool
 	client      *trust.Client
-	issuer      *oauth.Client
-	store       codexauth.Store
+	pool        *trust.Pool
+	// reportPoolLater: the pool's warnings are reported by whoever set it
+	// (a login, before it shows where to sign in), not when the pool is
+	// built, which would wait for the system roots.
+	reportPoolLater bool
+	poolReported    bool
+	issuer          *oauth.Client
+	store           codexauth.Store
 }
 
 func newApp(e env) *app {
@@ -130,14 +136,16 @@ func (a *app) Client() (*trust.Client, error) {
 	for _, c := range s.CA {
 		locs = append(locs, trust.Location{Path: c.Path, Source: c.Source, Dir: c.Dir, Optional: c.Optional})
 	}
-	pool, err := trust.NewPool(s.UseSystemRoots.V, locs)
+	// The files named by --ca and the settings are read now; the system
+	// roots may still be read while the route is set up (StartPool).
+	pool, err := trust.StartPool(s.UseSystemRoots.V, locs)
 	if err != nil {
 		return nil, err
 	}
-	for _, w := range pool.Warnings() {
-		a.ui.warn("%s", describeWarning(w))
+	a.pool = pool
+	if !a.reportPoolLater {
+		a.reportPool()
 	}
-	a.ui.logTrust(pool, s)
 	o := trust.Options{Pool: pool, Proxy: s.Proxy.V, NoProxy: s.NoProxy.V, ProxySource: s.Proxy.Source,
 		ProxyAuth: s.ProxyAuth.V, ProxyCredentials: a.askProxyCredentials, Limits: a.env.limits}
 	if err := a.proxyRoute(s, pool, &o); err != nil {
@@ -149,6 +157,21 @@ func (a *app) Client() (*trust.Client, error) {
 	}
 	a.client = client
 	return client, nil
+}
+
+// reportPool says, once, what the pool ignored, and with -v what it
+// trusts. It waits for the pool to be complete.
+func (a *app) reportPool() {
+	if a.pool == nil || a.poolReported {
+		return
+	}
+	a.poolReported = true
+	for _, w := range a.pool.Warnings() {
+		a.ui.warn("%s", describeWarning(w))
+	}
+	if s, err := a.Settings(); err == nil {
+		a.ui.logTrust(a.pool, s)
+	}
 }
 
 // Issuer is the client of the OAuth issuer, through the one HTTP client.

@@ -30,6 +30,7 @@ func (u *ui) Warn(err error) {
 
 // DeviceCode shows the code to enter and where.
 func (u *ui) DeviceCode(uri, code string, expires time.Time) {
+	u.signingIn()
 	u.event("device_code", map[string]any{"verification_uri": uri, "user_code": code, "expires_at": expires.UTC().Format(time.RFC3339)})
 	u.printf("To sign in, open this page in any browser (on any device) and enter the code:\n\n    %s\n\n    %s\n\n", uri, code)
 	u.showQR(uri)
@@ -48,6 +49,7 @@ func (u *ui) DeviceCode(uri, code string, expires time.Time) {
 // can be opened here. Where the browser is probably elsewhere (an SSH
 // session, a container, no display) it says how to finish from there.
 func (u *ui) AuthorizeURL(url string, port int) {
+	u.signingIn()
 	u.event("authorize_url", map[string]any{"url": url, "port": port})
 	open := u.openBrowser && u.browserHere()
 	if open {
@@ -107,4 +109,13 @@ func (u *ui) terminalSize() (width, height int, tty bool) {
 		return 0, 0, false
 	}
 	return u.terminal()
+}
+
+// signingIn runs beforeSignIn, once, before the sign-in address or code
+// is shown.
+func (u *ui) signingIn() {
+	if f := u.beforeSignIn; f != nil {
+		u.beforeSignIn = nil
+		f()
+	}
 }

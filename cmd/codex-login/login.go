@@ -33,6 +33,12 @@ func (a *app) runLogin(ctx context.Context) error {
 	if a.flow.paste && a.flow.deviceAuth {
 		return usageError{errors.New("--paste and --device-auth are two ways to sign in: choose one")}
 	}
+	// The trust pool's warnings come just before the sign-in address, or
+	// before the error when there is none: building the pool must not
+	// wait for the system roots, which are read while the route is set up.
+	a.reportPoolLater = true
+	a.ui.beforeSignIn = a.reportPool
+	defer a.reportPool()
 	o, err := a.loginOptions()
 	if err != nil {
 		return err
@@ -42,6 +48,7 @@ func (a *app) runLogin(ctx context.Context) error {
 		run = login.RunDevice
 	}
 	res, err := run(ctx, o)
+	a.reportPool()
 	a.logProxyScheme(o.OAuth.Issuer)
 	if err != nil {
 		return err

@@ -37,6 +37,8 @@ type ui struct {
 	mu          sync.Mutex // one line at a time: the countdown writes from its own goroutine
 	// endCountdown ends the device code's countdown line, if one runs.
 	endCountdown func()
+	// beforeSignIn runs once, before the sign-in address or code is shown.
+	beforeSignIn func()
 }
 
 func newUI(e env) *ui {
