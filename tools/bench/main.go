@@ -86,6 +86,7 @@ type bench struct {
 	homes        map[string]string // a signed-in CODEX_HOME per tool, for status
 	notes        []string
 	codexVersion string
+	load         string // the load average around the run
 }
 
 func run(c config) (err error) {
@@ -169,17 +170,20 @@ func run(c config) (err error) {
 	}
 	defer b.relay.Close()
 
+	load0 := loadAvg()
 	res, err := b.measure()
 	if err != nil {
 		return err
 	}
+	b.load = load0 + " before, " + loadAvg() + " after"
 	table := res.table(b)
 	fmt.Println(table)
+	fmt.Println("load average (1, 5, 15 min):", b.load)
 	for _, n := range b.notes {
 		fmt.Println("note:", n)
 	}
 	if c.doc != "" {
-		if err := writeDoc(c, b.codexVersion, table, b.notes); err != nil {
+		if err := writeDoc(c, b.codexVersion, b.load, table, b.notes); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "bench: wrote the Results section of %s\n", c.doc)
@@ -485,6 +489,8 @@ func (b *bench) measure() (*results, error) {
 						res.fails[string(t)+k]++
 						continue
 					}
+					fmt.Fprintf(os.Stderr, "bench:   %-11s first byte %-9s URL %-9s wait %-9s tunnels %d, peak RSS %s\n",
+						t, ms(r.firstByte), ms(r.url), ms(r.wait), r.conns, mib(r.maxRSS))
 					res.logins[string(t)+k] = append(res.logins[string(t)+k], r)
 				}
 			}
@@ -588,4 +594,14 @@ func medianInt(xs []int64) int64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// loadAvg is the first three fields of /proc/loadavg.
+func loadAvg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }

@@ -31,6 +31,14 @@ func ms(d time.Duration) string {
 	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
 }
 
+// msMin is the median of ds and, in brackets, the fastest run.
+func msMin(ds []time.Duration) string {
+	if len(ds) == 0 {
+		return "failed"
+	}
+	return fmt.Sprintf("%s (min %.1f)", ms(median(ds)), float64(slices.Min(ds))/float64(time.Millisecond))
+}
+
 func mib(b int64) string {
 	if b < 0 {
 		return "failed"
@@ -71,11 +79,11 @@ func (res *results) table(b *bench) string {
 	var rows []row
 	startCL, startCodex := median(res.startCL), median(res.startCodex)
 	rows = append(rows, row{"start-up: `codex-login version` / `codex --version` (native binary)",
-		ms(startCL), ms(startCodex), ratio(float64(startCL), float64(startCodex)), "—", "—"})
+		msMin(res.startCL), msMin(res.startCodex), ratio(float64(startCL), float64(startCodex)), "—", "—"})
 	if len(res.startLauncher) > 0 {
 		l := median(res.startLauncher)
 		rows = append(rows, row{"start-up: `codex --version` through the npm launcher (node)",
-			"—", ms(l), ratio(float64(startCL), float64(l)), "—", "—"})
+			"—", msMin(res.startLauncher), ratio(float64(startCL), float64(l)), "—", "—"})
 	}
 
 	// Local work before the first byte (loopback, both loopback cases pooled).
@@ -94,7 +102,7 @@ func (res *results) table(b *bench) string {
 		}
 	}
 	rows = append(rows, row{"local work before the first byte of the pre-flight, loopback (exec → first byte at the relay, minus start-up)",
-		ms(median(fb)), codexFirst, "—", "≤ 3 ms", "—"})
+		msMin(fb), codexFirst, "—", "≤ 3 ms", "—"})
 
 	for _, delay := range []time.Duration{0, res.delay} {
 		rtt := 2 * delay
@@ -102,11 +110,12 @@ func (res *results) table(b *bench) string {
 		if delay > 0 {
 			where = fmt.Sprintf("+%v each way", delay)
 		}
-		cl, cx := median(pick(res.runs(toolCL, delay, false), func(r loginRun) time.Duration { return r.url })),
-			median(pick(res.runs(toolCodex, delay, false), func(r loginRun) time.Duration { return r.url }))
+		cls, cxs := pick(res.runs(toolCL, delay, false), func(r loginRun) time.Duration { return r.url }),
+			pick(res.runs(toolCodex, delay, false), func(r loginRun) time.Duration { return r.url })
+		cl, cx := median(cls), median(cxs)
 		floor := startCL + 4*rtt
 		rows = append(rows, row{"time to the authorize URL, " + where + " (Codex: unverified, no pre-flight)",
-			ms(cl) + res.failNote(toolCL, delay, false), ms(cx) + res.failNote(toolCodex, delay, false),
+			msMin(cls) + res.failNote(toolCL, delay, false), msMin(cxs) + res.failNote(toolCodex, delay, false),
 			ratio(float64(cl), float64(cx)), "≤ " + ms(floor+5*time.Millisecond), ms(floor) + " (start-up + 4 RTT)"})
 	}
 	for _, drop := range []bool{false, true} {
@@ -120,11 +129,12 @@ func (res *results) table(b *bench) string {
 			if drop {
 				trips, what = 5, "proxy closed the idle tunnel"
 			}
-			cl, cx := median(pick(res.runs(toolCL, delay, drop), func(r loginRun) time.Duration { return r.wait })),
-				median(pick(res.runs(toolCodex, delay, drop), func(r loginRun) time.Duration { return r.wait }))
+			cls, cxs := pick(res.runs(toolCL, delay, drop), func(r loginRun) time.Duration { return r.wait }),
+				pick(res.runs(toolCodex, delay, drop), func(r loginRun) time.Duration { return r.wait })
+			cl, cx := median(cls), median(cxs)
 			floor := time.Duration(trips) * rtt
 			rows = append(rows, row{fmt.Sprintf("wait after Continue (callback GET → response headers), %s, %s", what, where),
-				ms(cl) + res.failNote(toolCL, delay, drop), ms(cx) + res.failNote(toolCodex, delay, drop),
+				msMin(cls) + res.failNote(toolCL, delay, drop), msMin(cxs) + res.failNote(toolCodex, delay, drop),
 				ratio(float64(cl), float64(cx)), "≤ " + ms(floor+5*time.Millisecond), fmt.Sprintf("%s (%d RTT)", ms(floor), trips)})
 		}
 	}
@@ -162,7 +172,7 @@ func (res *results) table(b *bench) string {
 		stCx, rssCx = append(stCx, p.wall), append(rssCx, p.maxRSS)
 	}
 	rows = append(rows,
-		row{"`codex-login status` / `codex login status`, signed in: wall time", ms(median(stCL)), ms(median(stCx)),
+		row{"`codex-login status` / `codex login status`, signed in: wall time", msMin(stCL), msMin(stCx),
 			ratio(float64(median(stCL)), float64(median(stCx))), "≤ 10 ms", "—"},
 		row{"`codex-login status` / `codex login status`, signed in: peak RSS", mib(medianInt(rssCL)), mib(medianInt(rssCx)),
 			ratio(float64(medianInt(rssCL)), float64(medianInt(rssCx))), "≤ 15 MiB", "—"})
@@ -210,7 +220,7 @@ func spread(xs []int64) string {
 
 // writeDoc replaces the "## Results" section of c.doc (up to the next
 // "## " heading), or appends one.
-func writeDoc(c config, codexVer, table string, notes []string) error {
+func writeDoc(c config, codexVer, load, table string, notes []string) error {
 	old, err := os.ReadFile(c.doc)
 	if err != nil && !os.IsNotExist(err) {
 		return err
@@ -221,6 +231,7 @@ func writeDoc(c config, codexVer, table string, notes []string) error {
 	fmt.Fprintf(&s, "- date: %s\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&s, "- commit: `%s`\n", c.commit)
 	fmt.Fprintf(&s, "- machine: %d CPUs (nproc), %s, Linux %s\n", runtime.NumCPU(), cpuModel(), kernel())
+	fmt.Fprintf(&s, "- load average (1, 5, 15 min): %s (other work on the machine makes the figures noisier)\n", load)
 	fmt.Fprintf(&s, "- Codex: %s; Go: %s\n", codexVer, runtime.Version())
 	fmt.Fprintf(&s, "- N = %d runs per measurement (medians); added latency: %v each way (%v RTT) by the user-space relay (this kernel has no netem)\n\n",
 		c.n, c.delay, 2*c.delay)
