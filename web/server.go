@@ -105,7 +105,7 @@ var pages = template.Must(template.ParseFS(files, "templates/*.html"))
 // Server is the sign-in page, an http.Handler. Close ends its logins.
 type Server struct {
 	cfg    Config
-	base   string // the public base path, ending in "/"
+	base   string          // the public base path, ending in "/"
 	ctx    context.Context // bounds every login
 	cancel context.CancelFunc
 
