@@ -18,6 +18,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/codex-login/codex-login/login"
 	"github.com/codex-login/codex-login/login/logintest"
 )
 
@@ -255,5 +256,25 @@ func TestWebPublicURL(t *testing.T) {
 	}
 	if _, err := parseTrustedProxies([]string{"proxy.example"}); err == nil {
 		t.Fatal("a host name was taken as a trusted proxy")
+	}
+}
+
+// The page's errors come with the command line's hints, put for a person
+// on the page.
+func TestWebExplain(t *testing.T) {
+	b := &webBackend{a: newApp(env{getenv: func(string) string { return "" }, stderr: io.Discard, stdout: io.Discard, root: fstest.MapFS{}})}
+	for _, tc := range []struct {
+		err           error
+		message, hint string
+	}{
+		{&login.PasteError{Problem: "is not an address that can be read"}, "The pasted text is not", "copy the whole address"},
+		{&login.StateError{}, "The sign-in redirect belongs to another login attempt", "the sign-in started last"},
+		{&notSignedInError{location: "/x/auth.json"}, "Not signed in", "sign in on this page"},
+		{&login.DeviceExpiredError{}, "", "sign in with a code again on this page"},
+	} {
+		o := b.Explain(tc.err)
+		if o.OK || !strings.HasPrefix(o.Message, tc.message) || !strings.Contains(o.Hint, tc.hint) || strings.Contains(o.Hint, "codex-login") {
+			t.Errorf("%T: %+v", tc.err, o)
+		}
 	}
 }
