@@ -79,7 +79,7 @@ func waitEvent(t *testing.T, stdout, stderr *lockedBuffer, typ string, n int) ma
 // stop exits 0.
 func TestWebSignsInThroughThePage(t *testing.T) {
 	w := newWorld(t, worldOptions{})
-	stdout, stderr, hup, stop := w.startWeb("--json", "--ca", w.caFile)
+	stdout, stderr, hup, stop := w.startWeb("--json", "-v", "--ca", w.caFile)
 	listening := waitEvent(t, stdout, stderr, "web_listening", 1)
 	link, _ := listening["url"].(string)
 	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+/\?token=[A-Za-z0-9_-]{43}$`).MatchString(link) || !strings.HasSuffix(link[:strings.Index(link, "/?")], listening["listen"].(string)) {
@@ -154,8 +154,21 @@ func TestWebSignsInThroughThePage(t *testing.T) {
 	if next == link || !strings.HasPrefix(next, base+"?token=") {
 		t.Fatalf("new link %q", next)
 	}
+	post("login", m[1], url.Values{}) // a stop ends a sign-in under way
 	if code := stop(); code != 0 {
 		t.Fatalf("exit %d after a stop:\n%s", code, stderr)
+	}
+	logged := false
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if strings.HasPrefix(line, "codex-login: GET /") {
+			logged = true
+			if strings.Contains(line, "?") || strings.Contains(line, "token") {
+				t.Fatalf("a request log holds the query: %s", line)
+			}
+		}
+	}
+	if !logged {
+		t.Fatalf("-v logged no request:\n%s", stderr)
 	}
 	w.assertNoSecrets(stdout.String()+stderr.String()+bodies.String(), w.issuer.Secrets()...)
 	t.Logf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
