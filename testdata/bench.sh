@@ -29,6 +29,8 @@ since() { local ms=$((($(now) - $1) / 1000000)); printf '%d.%01ds' $((ms / 1000)
 
 t0=$(now)
 CODEX=$(bash "$E2E/setup.sh" </dev/null | tail -n 1)
+# GNU time measures peak RSS (a Go child's own rusage counts its parent's memory).
+[ -x /usr/bin/time ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
 # The npm launcher (node) starts the native binary; the driver runs that
 # binary directly, as the launcher does, so node's start-up is measured apart.
 PKG=$(cd "$(dirname "$CODEX")/../@openai" && pwd)

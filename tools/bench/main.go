@@ -28,6 +28,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -87,6 +88,44 @@ type bench struct {
 	notes        []string
 	codexVersion string
 	load         string // the load average around the run
+	// rss: run each tool under GNU time (/usr/bin/time -f %M), in runs of
+	// their own. A child's own rusage cannot be used: Go starts children
+	// with vfork, and Linux counts the parent's memory, shared until the
+	// exec, in the child's peak RSS (the driver's own, some 20 MiB).
+	rss bool
+}
+
+// underTime makes cmd run under GNU time, which forks (rather than
+// vforks) the tool and writes its peak RSS in KiB to a file; the returned
+// function reads it, in bytes (0 when it cannot). Without b.rss it does
+// nothing and returns nil.
+func (b *bench) underTime(cmd *exec.Cmd) func() int64 {
+	if !b.rss {
+		return nil
+	}
+	f, err := os.CreateTemp(b.tmp, "rss.")
+	if err != nil {
+		return func() int64 { return 0 }
+	}
+	f.Close()
+	cmd.Args = append([]string{"time", "-f", "%M", "-o", f.Name(), cmd.Path}, cmd.Args[1:]...)
+	cmd.Path = "/usr/bin/time"
+	return func() int64 {
+		defer os.Remove(f.Name())
+		data, err := os.ReadFile(f.Name())
+		if err != nil {
+			return 0
+		}
+		lines := strings.Fields(string(data))
+		if len(lines) == 0 {
+			return 0
+		}
+		kib, err := strconv.ParseInt(lines[len(lines)-1], 10, 64)
+		if err != nil {
+			return 0
+		}
+		return kib * 1024
+	}
 }
 
 func run(c config) (err error) {
@@ -218,11 +257,12 @@ func (b *bench) runOnce(bin string, env []string, args ...string) (proc, error) 
 	cmd.Env = env
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
+	readRSS := b.underTime(cmd)
 	start := time.Now()
 	err := cmd.Run()
 	p := proc{wall: time.Since(start), out: out.String()}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && cmd.ProcessState != nil {
-		p.maxRSS = ru.Maxrss * 1024
+	if readRSS != nil {
+		p.maxRSS = readRSS()
 	}
 	if err != nil {
 		return p, fmt.Errorf("%s %s: %v\n%s", filepath.Base(bin), strings.Join(args, " "), err, tail(p.out))
@@ -283,6 +323,7 @@ func (b *bench) login(t tool, delay time.Duration, drop bool) (r loginRun) {
 			"SSL_CERT_FILE="+b.ca, "CODEX_CA_CERTIFICATE="+b.ca)
 	}
 	cmd.Env = env
+	readRSS := b.underTime(cmd)
 	stdout, _ := cmd.StdoutPipe()
 	stderr, _ := cmd.StderrPipe()
 	urls := make(chan string, 2)
@@ -393,8 +434,8 @@ func (b *bench) login(t tool, delay time.Duration, drop bool) (r loginRun) {
 		}
 		return loginRun{err: fmt.Errorf("%s login: %v\n%s", t, cmd.ProcessState, tail(redactURLs(logMu.String())))}
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxRSS = ru.Maxrss * 1024
+	if readRSS != nil {
+		r.maxRSS = readRSS()
 	}
 	if _, err := os.Stat(filepath.Join(codexHome, "auth.json")); err != nil {
 		return loginRun{err: fmt.Errorf("%s login: no auth.json in CODEX_HOME after success", t)}
@@ -489,8 +530,8 @@ func (b *bench) measure() (*results, error) {
 						res.fails[string(t)+k]++
 						continue
 					}
-					fmt.Fprintf(os.Stderr, "bench:   %-11s first byte %-9s URL %-9s wait %-9s tunnels %d, peak RSS %s\n",
-						t, ms(r.firstByte), ms(r.url), ms(r.wait), r.conns, mib(r.maxRSS))
+					fmt.Fprintf(os.Stderr, "bench:   %-11s first byte %-9s URL %-9s wait %-9s tunnels %d\n",
+						t, ms(r.firstByte), ms(r.url), ms(r.wait), r.conns)
 					res.logins[string(t)+k] = append(res.logins[string(t)+k], r)
 				}
 			}
@@ -529,6 +570,39 @@ func (b *bench) measure() (*results, error) {
 			}
 			res.status[i] = append(res.status[i], p)
 		}
+	}
+
+	// Peak RSS, in runs of its own: GNU time's fork and exec would add to
+	// the times above.
+	const rssRuns = 3
+	step(fmt.Sprintf("peak RSS under /usr/bin/time, %d logins and %d status runs each", rssRuns, rssRuns))
+	if _, err := os.Stat("/usr/bin/time"); err != nil {
+		b.notes = append(b.notes, "peak RSS not measured: /usr/bin/time (Debian package time) is missing")
+	} else {
+		b.rss = true
+		for i, t := range []tool{toolCL, toolCodex} {
+			for range rssRuns {
+				if r := b.login(t, 0, false); r.err == nil && r.maxRSS > 0 {
+					res.loginRSS[i] = append(res.loginRSS[i], r.maxRSS)
+				}
+			}
+			h := b.homes[string(t)]
+			if h == "" {
+				continue
+			}
+			env := b.baseEnv(h)
+			bin, args := b.codexLogin, []string{"status", "--codex-home", filepath.Join(h, "codex")}
+			if t == toolCodex {
+				bin, args = b.codex, []string{"login", "status"}
+				env = append(env, "CODEX_HOME="+filepath.Join(h, "codex"))
+			}
+			for range rssRuns {
+				if p, err := b.runOnce(bin, env, args...); err == nil && p.maxRSS > 0 {
+					res.statusRSS[i] = append(res.statusRSS[i], p.maxRSS)
+				}
+			}
+		}
+		b.rss = false
 	}
 
 	step("sizes")
