@@ -173,11 +173,14 @@ func (c *callback) hostAllowed(host string) bool {
 	return host == "127.0.0.1:"+p || host == "localhost:"+p
 }
 
-var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
+// pageTmpl is parsed on first use, not when any command starts.
+var pageTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}</style>
 </head><body><h1>{{.Title}}</h1><p>{{.Text}}</p></body></html>
 `))
+})
 
 // showPage writes a small HTML page; html/template escapes every value.
 func showPage(w http.ResponseWriter, status int, title, text string) {
@@ -186,5 +189,5 @@ func showPage(w http.ResponseWriter, status int, title, text string) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.WriteHeader(status)
-	_ = pageTmpl.Execute(w, struct{ Title, Text string }{title, text})
+	_ = pageTmpl().Execute(w, struct{ Title, Text string }{title, text})
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -46,7 +47,7 @@ func (r reply) classify(resp *http.Response, data []byte, v any) error {
 		if !json.Valid(data) {
 			page := title
 			if page == "" {
-				page = r.text(string(tagRE.ReplaceAll(data, []byte(" "))), 200)
+				page = r.text(string(tagRE().ReplaceAll(data, []byte(" "))), 200)
 			}
 			return &GatewayError{Endpoint: r.endpoint, Status: r.text(resp.Status, 100),
 				ProxyError: r.text(resp.Header.Get("X-Squid-Error"), 100), Page: page}
@@ -150,13 +151,13 @@ func isHTML(h http.Header, data []byte) bool {
 	return bytes.HasPrefix(bytes.TrimLeftFunc(data, unicode.IsSpace), []byte("<"))
 }
 
-var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+var titleRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`) })
 
 // tagRE matches markup, so that the text of an untitled page can be shown.
-var tagRE = regexp.MustCompile(`(?s)<[^>]*>`)
+var tagRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<[^>]*>`) })
 
 func (r reply) pageTitle(data []byte) string {
-	m := titleRE.FindSubmatch(data)
+	m := titleRE().FindSubmatch(data)
 	if m == nil {
 		return ""
 	}

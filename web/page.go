@@ -67,7 +67,7 @@ func (s *Server) notFound(w http.ResponseWriter) {
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, d pageData) {
 	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, name, d); err != nil {
+	if err := pages().ExecuteTemplate(&buf, name, d); err != nil {
 		s.cfg.Logf("render %s: %v", name, err)
 		http.Error(w, "the page cannot be shown", http.StatusInternalServerError)
 		return

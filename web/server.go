@@ -100,7 +100,11 @@ const cookieName = "codex_login_web"
 //go:embed static templates
 var files embed.FS
 
-var pages = template.Must(template.ParseFS(files, "templates/*.html"))
+// pages are parsed on first use: every command of the binary would
+// otherwise pay for them when it starts.
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(files, "templates/*.html"))
+})
 
 // Server is the sign-in page, an http.Handler. Close ends its logins.
 type Server struct {
