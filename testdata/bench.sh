@@ -49,6 +49,20 @@ t1=$(now)
 	go run ./tools/release --version 0.0.0-bench --targets linux/amd64 --out "$WORK/release" >/dev/null
 	tar -xzf "$WORK/release/codex-login_0.0.0-bench_linux_amd64.tar.gz" -C "$WORK/release"
 	go build -o "$WORK/bench" ./tools/bench
+	# What starting a Go binary costs here: an empty program, and one that
+	# links what every codex-login command links. Built like the release, as
+	# a module of their own that uses this one's versions.
+	for f in empty net; do
+		mkdir -p "$WORK/floor/$f"
+		cp go.sum "$WORK/floor/$f/"
+		printf 'module floor\n\ngo 1.26\n\nrequire %s\n' "$(go list -m github.com/spf13/cobra)" >"$WORK/floor/$f/go.mod"
+	done
+	printf 'package main\n\nfunc main() {}\n' >"$WORK/floor/empty/main.go"
+	printf 'package main\n\nimport (\n\t_ "crypto/tls"\n\t_ "net/http"\n\n\t_ "github.com/spf13/cobra"\n)\n\nfunc main() {}\n' >"$WORK/floor/net/main.go"
+	for f in empty net; do
+		(cd "$WORK/floor/$f" && CGO_ENABLED=0 go build -mod=mod -trimpath -ldflags='-s -w' -o "$WORK/floor-$f" .) ||
+			echo "bench: the $f floor program did not build; its rows are left out" >&2
+	done
 )
 BIN=$WORK/release/codex-login_0.0.0-bench_linux_amd64/codex-login
 [ -x "$BIN" ] || { echo "bench: the release archive holds no codex-login" >&2; exit 1; }
@@ -60,6 +74,7 @@ TMPDIR=$WORK/run bash "$E2E/sandbox.sh" "$WORK/bench" \
 	-codex-login "$BIN" -archive "$WORK/release/codex-login_0.0.0-bench_linux_amd64.tar.gz" \
 	-codex "$NATIVE" -codex-launcher "$CODEX" -codex-pkg "$PKG" \
 	-scripts "$E2E" -work "$WORK/run" -doc "$ROOT/PERFORMANCE.md" \
+	-floor-empty "$WORK/floor-empty" -floor-net "$WORK/floor-net" \
 	-commit "$(git -C "$ROOT" rev-parse HEAD)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')" \
 	-n "${BENCH_N:-10}" -delay "${BENCH_DELAY:-25ms}" </dev/null
 echo "bench: measured $(since "$t2"), total $(since "$t0")"

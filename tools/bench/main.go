@@ -51,6 +51,10 @@ type config struct {
 	commit        string
 	n             int
 	delay         time.Duration
+	// floors: Go programs built like the release that only start (an
+	// empty main; one that links net/http, crypto/tls and cobra), to show
+	// what starting a Go binary costs on this machine.
+	floorEmpty, floorNet string
 }
 
 func main() {
@@ -65,6 +69,8 @@ func main() {
 	flag.StringVar(&c.doc, "doc", "", "rewrite the Results section of this file (PERFORMANCE.md)")
 	flag.StringVar(&c.commit, "commit", "unknown", "the commit measured (git rev-parse HEAD)")
 	flag.IntVar(&c.n, "n", 10, "runs per measurement (medians are reported)")
+	flag.StringVar(&c.floorEmpty, "floor-empty", "", "an empty Go program, built like the release")
+	flag.StringVar(&c.floorNet, "floor-net", "", "a Go program that links net/http, crypto/tls and cobra and does nothing")
 	flag.DurationVar(&c.delay, "delay", 25*time.Millisecond, "one-way delay added between the tools and the proxy")
 	flag.Parse()
 	if c.codexLogin == "" || c.codex == "" || c.n < 1 {
@@ -504,6 +510,14 @@ func (b *bench) measure() (*results, error) {
 			return nil, err
 		}
 		res.startCL = append(res.startCL, p.wall)
+		for i, floor := range []string{b.floorEmpty, b.floorNet} {
+			if floor == "" {
+				continue
+			}
+			if p, err := b.runOnce(floor, env); err == nil {
+				res.startFloor[i] = append(res.startFloor[i], p.wall)
+			}
+		}
 		p, err = b.runOnce(b.codex, append(env, "CODEX_HOME="+home), "--version")
 		if err != nil {
 			return nil, err
