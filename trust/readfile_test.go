@@ -1,7 +1,9 @@
 package trust
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,5 +88,46 @@ func TestCADirectoryMustBeADirectory(t *testing.T) {
 	os.Remove(filepath.Join(dir, "huge.pem"))
 	if p, err = NewPool(false, []Location{{Path: dir, Source: "--ca-dir", Dir: true}}); err != nil || len(p.Configured()) != 1 {
 		t.Errorf("NewPool = %v; what is not a file next to the CA should be skipped", err)
+	}
+}
+
+// chunks reads its data a few bytes per call, as a pipe or a network file
+// system may.
+type chunks struct {
+	data []byte
+	n    int
+}
+
+func (c *chunks) Read(p []byte) (int, error) {
+	if len(c.data) == 0 {
+		return 0, io.EOF
+	}
+	n := min(len(p), c.n, len(c.data))
+	copy(p, c.data[:n])
+	c.data = c.data[n:]
+	return n, nil
+}
+
+// readSized returns the whole content whatever its size was said to be,
+// and stops past the limit.
+func TestReadSized(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789"), 100)
+	for _, tc := range []struct {
+		name        string
+		size, limit int64
+		chunk       int
+		want        int
+	}{
+		{"size right, one call", 1000, 1 << 20, 1 << 20, 1000},
+		{"size right, small reads", 1000, 1 << 20, 7, 1000},
+		{"grew since", 10, 1 << 20, 64, 1000},
+		{"shrank since", 5000, 1 << 20, 64, 1000},
+		{"empty said", 0, 1 << 20, 64, 1000},
+		{"past the limit", 1000, 100, 64, 101},
+	} {
+		got, err := readSized(&chunks{data: data, n: tc.chunk}, tc.size, tc.limit)
+		if err != nil || len(got) < tc.want || !bytes.Equal(got, data[:len(got)]) || (tc.want == 1000 && len(got) != 1000) {
+			t.Errorf("%s: %d bytes, %v; want %d", tc.name, len(got), err, tc.want)
+		}
 	}
 }

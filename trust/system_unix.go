@@ -3,9 +3,11 @@
 package trust
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
+	"io/fs"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -99,12 +101,17 @@ type systemRead struct {
 func readSystem(files, dirs []string) *systemRead {
 	r := &systemRead{files: files, dirs: dirs}
 	seen := map[[32]byte]bool{}
+	// texts: the SHA-256 of each PEM block of the bundle, as text. The
+	// directories mostly hold the very files the bundle was made of
+	// (update-ca-certificates, update-ca-trust): those are skipped without
+	// being decoded.
+	texts := map[[32]byte]bool{}
 	bundle := ""
 	for _, f := range files {
 		if data, err := readBounded(f, maxSystemFile); err == nil {
 			bundle = f
 			r.read = append(r.read, f)
-			r.addPEM(data, f, seen)
+			r.addPEM(data, f, seen, texts)
 			break
 		}
 	}
@@ -114,17 +121,44 @@ func readSystem(files, dirs []string) *systemRead {
 			continue
 		}
 		r.read = append(r.read, d)
-		for _, e := range entries {
-			path := filepath.Join(d, e.Name())
-			if path == bundle || e.IsDir() || sameDirSymlink(d, e) {
+		for i, data := range readEntries(d, entries, bundle) {
+			if data == nil || texts[sha256.Sum256(bytes.TrimSpace(data))] {
 				continue
 			}
-			if data, err := readBounded(path, maxSystemFile); err == nil {
-				r.addPEM(data, path, seen)
-			}
+			r.addPEM(data, filepath.Join(d, entries[i].Name()), seen, nil)
 		}
 	}
 	return r
+}
+
+// readEntries reads the files of dir, each through readBounded, skipping
+// subdirectories, hash links to files beside them, and bundle; what could
+// not be read is nil. A system directory holds hundreds of small files,
+// and where each system call costs tens of microseconds (a virtual
+// machine) reading them one by one is most of building the pool: they
+// are read by as many goroutines as there are CPUs, and returned in order.
+func readEntries(dir string, entries []fs.DirEntry, bundle string) [][]byte {
+	out := make([][]byte, len(entries))
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(entries); i += workers {
+				e := entries[i]
+				path := filepath.Join(dir, e.Name())
+				if path == bundle || e.IsDir() || sameDirSymlink(dir, e) {
+					continue
+				}
+				if data, err := readBounded(path, maxSystemFile); err == nil {
+					out[i] = data
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // addPEM adds the "CERTIFICATE" blocks of data, skipping what cannot be
@@ -132,12 +166,18 @@ func readSystem(files, dirs []string) *systemRead {
 // before without parsing it again. "TRUSTED CERTIFICATE" blocks are
 // skipped too: in system bundles (Fedora's ca-bundle.trust.crt) their
 // trust settings may distrust the certificate.
-func (r *systemRead) addPEM(data []byte, file string, seen map[[32]byte]bool) {
+//
+// With texts, the SHA-256 of each block's text is noted there.
+func (r *systemRead) addPEM(data []byte, file string, seen, texts map[[32]byte]bool) {
 	for {
 		var b *pem.Block
+		before := data
 		b, data = pem.Decode(data)
 		if b == nil {
 			return
+		}
+		if texts != nil {
+			texts[sha256.Sum256(blockText(before, data))] = true
 		}
 		sum := sha256.Sum256(b.Bytes)
 		if b.Type != "CERTIFICATE" || len(b.Headers) != 0 || seen[sum] {
@@ -150,6 +190,16 @@ func (r *systemRead) addPEM(data []byte, file string, seen map[[32]byte]bool) {
 		seen[sum] = true
 		r.certs = append(r.certs, Cert{Certificate: c, Source: SystemSource, File: file})
 	}
+}
+
+// blockText is the text of the PEM block that pem.Decode found in
+// before, leaving rest: from its BEGIN line to its END line.
+func blockText(before, rest []byte) []byte {
+	text := before[:len(before)-len(rest)]
+	if i := bytes.Index(text, []byte("-----BEGIN")); i >= 0 {
+		text = text[i:]
+	}
+	return bytes.TrimSpace(text)
 }
 
 // preload is the reading started by PreloadSystemRoots.
