@@ -22,6 +22,9 @@ import (
 )
 
 func main() {
+	if mayGoOnline(os.Args[1:]) {
+		trust.PreloadSystemRoots() // before the commands are even built; begin starts it otherwise
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], env{
 		getenv:         os.Getenv,
@@ -38,6 +41,20 @@ func main() {
 	})
 	stop()
 	os.Exit(code)
+}
+
+// mayGoOnline guesses, from the words of the command line alone, whether
+// the command will reach the network, so that reading the system roots
+// starts first thing. A wrong guess costs only time: the command's own
+// begin starts the reading for every command that goes online.
+func mayGoOnline(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "status", "version", "help", "--help", "-h", "completion", "config", "list", "--":
+			return false
+		}
+	}
+	return true
 }
 
 // env is everything the command takes from the process, so tests can run
