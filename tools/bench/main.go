@@ -532,6 +532,19 @@ func (b *bench) measure() (*results, error) {
 		}
 	}
 
+	const calibrations = 5
+	res.paths = map[time.Duration]path{}
+	for _, delay := range []time.Duration{0, b.delay} {
+		step(fmt.Sprintf("the route itself, %s, %d times (the floors)", key(delay, false), calibrations))
+		p, err := b.calibrate(delay, calibrations)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(os.Stderr, "bench:   pre-flight %s, two exchanges %s, two exchanges on a new connection %s\n",
+			ms(p.preflight), ms(p.exchanges), ms(p.reopened))
+		res.paths[delay] = p
+	}
+
 	for _, delay := range []time.Duration{0, b.delay} {
 		for _, drop := range []bool{false, true} {
 			k := key(delay, drop)
