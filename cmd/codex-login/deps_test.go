@@ -24,6 +24,7 @@ func TestPackageDependencies(t *testing.T) {
 		"pac":       nil,
 		"keyring":   nil,
 		"login":     {"oauth", "codexauth"},
+		"web":       {"login", "oauth", "codexauth"},
 	}
 	for pkg, want := range allowed {
 		out, err := exec.Command("go", "list", "-deps", mod+pkg).CombinedOutput()

@@ -21,5 +21,8 @@ func (u *ui) event(typ string, fields map[string]any) {
 	if err != nil {
 		return
 	}
-	fmt.Fprintln(u.stdout, u.redact.apply(string(data)))
+	line := u.redact.apply(string(data))
+	u.mu.Lock() // the web page reports from several goroutines
+	defer u.mu.Unlock()
+	fmt.Fprintln(u.stdout, line)
 }

@@ -70,7 +70,7 @@ func (f *flowFlags) register(fs *pflag.FlagSet) {
 // (push has flags of those names for ssh).
 func (a *app) configFlags() config.Flags {
 	changed := func(name string) bool { return a.cmd != nil && a.cmd.Flags().Changed(name) }
-	signsIn := a.cmd != nil && a.cmd.Flags().Lookup("device-auth") != nil
+	signsIn := a.cmd != nil && (a.cmd.Flags().Lookup("device-auth") != nil || a.cmd.Name() == "web")
 	str := func(name string, v *string) *string {
 		if changed(name) {
 			return v

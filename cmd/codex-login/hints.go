@@ -21,7 +21,7 @@ func explain(err error, s *config.Settings) (string, int) {
 	if errors.As(err, &usage) {
 		return "run: codex-login --help", exitUsage
 	}
-	for _, domain := range []func(error, *config.Settings) (string, int, bool){configHint, keyringHint, trustHint, networkHint, sessionHint, authHint, pushHint, doctorHint} {
+	for _, domain := range []func(error, *config.Settings) (string, int, bool){configHint, keyringHint, trustHint, networkHint, sessionHint, authHint, pushHint, doctorHint, serveHint} {
 		if hint, code, ok := domain(err, s); ok {
 			return hint, code
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,9 +27,28 @@ func newLogoutCmd(a *app) *cobra.Command {
 const revokeTimeout = 30 * time.Second
 
 func (a *app) runLogout(ctx context.Context) error {
-	store, err := a.Store()
+	out, err := a.logout(ctx)
 	if err != nil {
 		return err
+	}
+	a.ui.loggedOut(out)
+	return nil
+}
+
+// logoutResult is what a logout did.
+type logoutResult struct {
+	revoked, removed bool
+	issuer           string // where the refresh token was revoked, or "" when not tried
+	kind, path       string // the store
+}
+
+// logout revokes the refresh token (best effort) and removes the
+// credentials, printing only warnings: the core of logout, which the web
+// page runs too.
+func (a *app) logout(ctx context.Context) (logoutResult, error) {
+	store, err := a.Store()
+	if err != nil {
+		return logoutResult{}, err
 	}
 	auth, err := store.Load(ctx)
 	if err != nil {
@@ -41,10 +61,9 @@ func (a *app) runLogout(ctx context.Context) error {
 	}
 	removed, err := store.Delete(ctx)
 	if err != nil {
-		return err
+		return logoutResult{}, err
 	}
-	a.ui.loggedOut(revoked, issuer, removed, codexauth.Kind(store), store.Location())
-	return nil
+	return logoutResult{revoked: revoked, removed: removed, issuer: issuer, kind: codexauth.Kind(store), path: store.Location()}, nil
 }
 
 // revoke revokes the refresh token at the issuer it came from, best
@@ -70,18 +89,20 @@ func (a *app) revoke(ctx context.Context, t *codexauth.Tokens) (bool, string) {
 }
 
 // loggedOut reports a logout.
-func (u *ui) loggedOut(revoked bool, issuer string, removed bool, kind, path string) {
-	u.event("logged_out", map[string]any{"revoked": revoked, "issuer": issuer, "removed": removed, "store": kind, "path": path})
-	if !removed && kind == "file" {
-		u.printf("Not signed in: nothing to remove (%s does not exist).\n", path)
-		return
+func (u *ui) loggedOut(r logoutResult) {
+	u.event("logged_out", map[string]any{"revoked": r.revoked, "issuer": r.issuer, "removed": r.removed, "store": r.kind, "path": r.path})
+	u.printf("%s\n", r.sentence())
+}
+
+// sentence says what the logout did.
+func (r logoutResult) sentence() string {
+	switch {
+	case !r.removed && r.kind == "file":
+		return fmt.Sprintf("Not signed in: nothing to remove (%s does not exist).", r.path)
+	case !r.removed:
+		return fmt.Sprintf("Not signed in: nothing to remove (no %s).", r.path)
+	case r.revoked:
+		return fmt.Sprintf("Revoked the refresh token at %s; this may also sign out the account's other Codex sessions.\nSigned out: removed %s.", r.issuer, r.path)
 	}
-	if !removed {
-		u.printf("Not signed in: nothing to remove (no %s).\n", path)
-		return
-	}
-	if revoked {
-		u.printf("Revoked the refresh token at %s; this may also sign out the account's other Codex sessions.\n", issuer)
-	}
-	u.printf("Signed out: removed %s.\n", path)
+	return fmt.Sprintf("Signed out: removed %s.", r.path)
 }

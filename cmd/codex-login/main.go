@@ -62,6 +62,9 @@ type env struct {
 	systemProxy func(ctx context.Context) (pac.System, error)
 	// keyring is the operating system's secret store; nil for none.
 	keyring codexauth.Keyring
+	// hangup delivers SIGHUP to codex-login web (a new access link); nil
+	// for the process's own.
+	hangup <-chan os.Signal
 }
 
 // terminalSize is env.terminal for the real process.

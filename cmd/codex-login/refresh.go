@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,18 +24,28 @@ func newRefreshCmd(a *app) *cobra.Command {
 }
 
 func (a *app) runRefresh(ctx context.Context) error {
-	store, err := a.Store()
+	next, store, err := a.refresh(ctx)
 	if err != nil {
 		return err
 	}
+	return a.ui.refreshed(next, codexauth.Kind(store), store.Location())
+}
+
+// refresh refreshes the tokens and saves them, printing nothing but -v
+// steps: the core of refresh, which the web page runs too.
+func (a *app) refresh(ctx context.Context) (*codexauth.AuthFile, codexauth.Store, error) {
+	store, err := a.Store()
+	if err != nil {
+		return nil, nil, err
+	}
 	if auth, err := store.Load(ctx); err != nil {
-		return err
+		return nil, nil, err
 	} else if auth == nil || auth.Tokens == nil || auth.Tokens.RefreshToken == "" {
-		return &notSignedInError{location: store.Location()} // nothing is created
+		return nil, nil, &notSignedInError{location: store.Location()} // nothing is created
 	}
 	base, err := a.Issuer()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	var next *codexauth.AuthFile
 	err = store.Update(ctx, func(cur *codexauth.AuthFile) (*codexauth.AuthFile, error) {
@@ -55,9 +66,9 @@ func (a *app) runRefresh(ctx context.Context) error {
 		return next, err
 	})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	return a.ui.refreshed(next, codexauth.Kind(store), store.Location())
+	return next, store, nil
 }
 
 // tokenIssuer is the issuer the tokens came from: the one in their
@@ -104,14 +115,21 @@ func replace(dst *string, token string) {
 
 // refreshed reports new tokens, never printing one.
 func (u *ui) refreshed(auth *codexauth.AuthFile, store, path string) error {
+	sentence, email, expires := refreshedSentence(auth, time.Now())
+	u.event("refreshed", map[string]any{"email": email, "expires_at": expires, "last_refresh": auth.LastRefresh, "store": store, "path": path})
+	u.printf("%s\nCredentials saved to %s\n", sentence, path)
+	return nil
+}
+
+// refreshedSentence says whose tokens were refreshed and until when, with
+// the email and the expiry (RFC 3339, "" when unknown) it names.
+func refreshedSentence(auth *codexauth.AuthFile, now time.Time) (sentence, email, expires string) {
 	claims, _ := codexauth.ParseIDToken(auth.Tokens.IDToken)
 	access, _ := codexauth.ParseIDToken(auth.Tokens.AccessToken)
-	expires, when := "", "at an unknown time (the access token is not a JWT)"
+	when := "at an unknown time (the access token is not a JWT)"
 	if !access.Expiry.IsZero() {
 		expires = access.Expiry.UTC().Format(time.RFC3339)
-		when = whenUTC(access.Expiry, time.Now(), "expired ")
+		when = whenUTC(access.Expiry, now, "expired ")
 	}
-	u.event("refreshed", map[string]any{"email": claims.Email, "expires_at": expires, "last_refresh": auth.LastRefresh, "store": store, "path": path})
-	u.printf("Refreshed the tokens of %s; the access token expires %s.\nCredentials saved to %s\n", orDash(claims.Email), when, path)
-	return nil
+	return fmt.Sprintf("Refreshed the tokens of %s; the access token expires %s.", orDash(claims.Email), when), claims.Email, expires
 }

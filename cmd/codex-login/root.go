@@ -33,7 +33,7 @@ When it fails, codex-login doctor says which step and what to do.`
 	login := newLoginCmd(a)
 	login.Short = "Sign in with ChatGPT in the browser (the default command)"
 	root.AddCommand(login, newPushCmd(a), newVersionCmd())
-	root.AddCommand(newStatusCmd(a), newRefreshCmd(a), newLogoutCmd(a), newDoctorCmd(a), newTrustCmd(a), newConfigCmd(a))
+	root.AddCommand(newStatusCmd(a), newRefreshCmd(a), newLogoutCmd(a), newDoctorCmd(a), newTrustCmd(a), newConfigCmd(a), newWebCmd(a))
 	return root
 }
 
