@@ -151,9 +151,9 @@ func basePath(p string) string {
 // Close cancels the login in progress, if any.
 func (s *Server) Close() { s.cancel() }
 
-// Serve answers requests on ln until ctx ends, then stops gracefully
-// (requests under way get a few seconds to finish) and cancels the login
-// in progress.
+// Serve answers requests on ln until ctx ends, then cancels the login in
+// progress and stops, giving requests under way a few seconds to finish.
+// A stop is not an error.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s,
@@ -172,12 +172,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
+	s.Close() // ends the login, and with it requests that wait for it
 	stop, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err := srv.Shutdown(stop)
-	s.Close()
+	if err := srv.Shutdown(stop); err != nil {
+		srv.Close()
+	}
 	<-done // http.ErrServerClosed
-	return err
+	return nil
 }
 
 // request is what one request knows of where the page is.

@@ -22,6 +22,8 @@ func authHint(err error, _ *config.Settings) (string, int, bool) {
 		cbErr     *login.CallbackError
 		noDevice  *oauth.DeviceUnavailableError
 		expired   *login.DeviceExpiredError
+		paste     *login.PasteError
+		state     *login.StateError
 	)
 	switch {
 	case errors.Is(err, login.ErrCancelled):
@@ -51,6 +53,12 @@ func authHint(err error, _ *config.Settings) (string, int, bool) {
 		return "device code login is off for your workspace (a workspace admin can turn it on in ChatGPT's security settings); sign in with --paste instead", exitFailure, true
 	case errors.As(err, &expired):
 		return "run codex-login --device-auth again and enter the code within 15 minutes", exitFailure, true
+	case errors.As(err, &paste):
+		return "after signing in, copy the whole address from the browser's address bar (it starts with http://127.0.0.1:1455/auth/callback?code=) and paste it", exitFailure, true
+	case errors.As(err, &state):
+		return "paste the address from the sign-in started last: an earlier tab's sign-in is not this one", exitFailure, true
+	case errors.Is(err, login.ErrDeviceSession):
+		return "enter the code on the device page; nothing needs pasting", exitFailure, true
 	case errors.As(err, &cbErr):
 		return "run codex-login again", exitFailure, true
 	}

@@ -18,6 +18,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/codex-login/codex-login/login"
 	"github.com/codex-login/codex-login/login/logintest"
 )
 
@@ -78,7 +79,7 @@ func waitEvent(t *testing.T, stdout, stderr *lockedBuffer, typ string, n int) ma
 // stop exits 0.
 func TestWebSignsInThroughThePage(t *testing.T) {
 	w := newWorld(t, worldOptions{})
-	stdout, stderr, hup, stop := w.startWeb("--json", "--ca", w.caFile)
+	stdout, stderr, hup, stop := w.startWeb("--json", "-v", "--ca", w.caFile)
 	listening := waitEvent(t, stdout, stderr, "web_listening", 1)
 	link, _ := listening["url"].(string)
 	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+/\?token=[A-Za-z0-9_-]{43}$`).MatchString(link) || !strings.HasSuffix(link[:strings.Index(link, "/?")], listening["listen"].(string)) {
@@ -153,8 +154,21 @@ func TestWebSignsInThroughThePage(t *testing.T) {
 	if next == link || !strings.HasPrefix(next, base+"?token=") {
 		t.Fatalf("new link %q", next)
 	}
+	post("login", m[1], url.Values{}) // a stop ends a sign-in under way
 	if code := stop(); code != 0 {
 		t.Fatalf("exit %d after a stop:\n%s", code, stderr)
+	}
+	logged := false
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if strings.HasPrefix(line, "codex-login: GET /") {
+			logged = true
+			if strings.Contains(line, "?") || strings.Contains(line, "token") {
+				t.Fatalf("a request log holds the query: %s", line)
+			}
+		}
+	}
+	if !logged {
+		t.Fatalf("-v logged no request:\n%s", stderr)
 	}
 	w.assertNoSecrets(stdout.String()+stderr.String()+bodies.String(), w.issuer.Secrets()...)
 	t.Logf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
@@ -255,5 +269,25 @@ func TestWebPublicURL(t *testing.T) {
 	}
 	if _, err := parseTrustedProxies([]string{"proxy.example"}); err == nil {
 		t.Fatal("a host name was taken as a trusted proxy")
+	}
+}
+
+// The page's errors come with the command line's hints, put for a person
+// on the page.
+func TestWebExplain(t *testing.T) {
+	b := &webBackend{a: newApp(env{getenv: func(string) string { return "" }, stderr: io.Discard, stdout: io.Discard, root: fstest.MapFS{}})}
+	for _, tc := range []struct {
+		err           error
+		message, hint string
+	}{
+		{&login.PasteError{Problem: "is not an address that can be read"}, "The pasted text is not", "copy the whole address"},
+		{&login.StateError{}, "The sign-in redirect belongs to another login attempt", "the sign-in started last"},
+		{&notSignedInError{location: "/x/auth.json"}, "Not signed in", "sign in on this page"},
+		{&login.DeviceExpiredError{}, "", "sign in with a code again on this page"},
+	} {
+		o := b.Explain(tc.err)
+		if o.OK || !strings.HasPrefix(o.Message, tc.message) || !strings.Contains(o.Hint, tc.hint) || strings.Contains(o.Hint, "codex-login") {
+			t.Errorf("%T: %+v", tc.err, o)
+		}
 	}
 }
