@@ -124,6 +124,11 @@ func e2eStartChromium(t *testing.T, proxy, caFile, caName, shots string) *e2eChr
 			t.Logf("chromium stopped in %v", time.Since(stopped).Round(time.Millisecond))
 			if t.Failed() {
 				t.Logf("chromium output:\n%s", e2eTail(out.String(), 40))
+				c.mu.Lock()
+				for _, r := range c.responses {
+					t.Logf("first tab got %d %s (request Origin %q)", r.Status, r.URL, e2eHeader(r.RequestHeaders, "Origin"))
+				}
+				c.mu.Unlock()
 			}
 		})
 	}
@@ -169,14 +174,47 @@ func (c *e2eChromium) runIn(t *testing.T, ctx context.Context, what string, time
 	}
 }
 
-// shot saves a PNG of what the first tab shows as NN-name.png.
+// waitPage waits until the first tab's page has an element matching the
+// CSS selector sel and shows it. When the page shows an error message
+// (#message.error, with its #hint) instead, it fails at once with its text.
+func (c *e2eChromium) waitPage(t *testing.T, what, sel string, timeout time.Duration) {
+	t.Helper()
+	js := fmt.Sprintf(`(() => {
+		if (document.querySelector(%q)) return "ok";
+		const m = document.querySelector("#message.error");
+		return m ? m.innerText : "";
+	})()`, sel)
+	ctx, cancel := context.WithTimeout(c.ctx, timeout)
+	defer cancel()
+	for {
+		// A page being replaced has no context to evaluate in: ask again.
+		state, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err == nil && state == "ok" {
+			break
+		}
+		if err == nil && state != "" {
+			c.shot(t, "failed-"+e2eSlug(what))
+			t.Fatalf("browser: %s: the page shows an error instead of %s: %q", what, sel, state)
+		}
+		select {
+		case <-ctx.Done():
+			c.shot(t, "failed-"+e2eSlug(what))
+			loc, _ := chromedp.Run(c.ctx, chromedp.Location())
+			t.Fatalf("browser: %s: no %s on %s after %v (last error %v)", what, sel, loc, timeout, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	c.run(t, what, timeout, chromedp.WaitVisible(chromedp.CSS(sel)))
+}
+
+// shot saves a PNG of the whole page the first tab shows as NN-name.png.
 func (c *e2eChromium) shot(t *testing.T, name string) { c.shotIn(t, c.ctx, name) }
 
 func (c *e2eChromium) shotIn(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(sctx, chromedp.CaptureScreenshot())
+	png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100)) // 100: PNG
 	if err != nil {
 		t.Errorf("screenshot %s: %v", name, err)
 		return
