@@ -38,11 +38,12 @@ type e2eChromium struct {
 	n         int    // screenshots taken
 	mu        sync.Mutex
 	responses []*network.Response // every response of the first tab
+	posts     []string            // every other request than GET of the first tab, with its Origin
 	output    *bytes.Buffer
 }
 
 // e2eStartChromium starts chromium with a fresh profile and a fresh HOME
-// whose NSS database trusts caFile, going out through proxy (loopback is
+// whose NSS database trusts caFile (none when caFile is ""), going out through proxy (loopback is
 // always direct, as chromium bypasses the proxy for it). Screenshots go to
 // shots. It is stopped, and its PID checked gone, when the test ends.
 func e2eStartChromium(t *testing.T, proxy, caFile, caName, shots string) *e2eChromium {
@@ -52,7 +53,11 @@ func e2eStartChromium(t *testing.T, proxy, caFile, caName, shots string) *e2eChr
 		t.Fatalf("chromium is not installed (testdata/e2e/setup.sh installs it): %v", err)
 	}
 	home := filepath.Join(t.TempDir(), "browser-home")
-	e2eNSSTrust(t, home, caFile, caName)
+	if caFile != "" {
+		e2eNSSTrust(t, home, caFile, caName)
+	} else if err := os.MkdirAll(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	start := time.Now()
 	out := &bytes.Buffer{}
 	opts := []chromedp.ExecAllocatorOption{
@@ -82,10 +87,15 @@ func e2eStartChromium(t *testing.T, proxy, caFile, caName, shots string) *e2eChr
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	c := &e2eChromium{shots: shots, output: out}
 	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
-		if e, ok := ev.(*network.EventResponseReceived); ok {
-			c.mu.Lock()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventResponseReceived:
 			c.responses = append(c.responses, e.Response)
-			c.mu.Unlock()
+		case *network.EventRequestWillBeSent:
+			if e.Request.Method != "GET" {
+				c.posts = append(c.posts, fmt.Sprintf("%s %s, Origin %q", e.Request.Method, e.Request.URL, e2eHeader(e.Request.Headers, "Origin")))
+			}
 		}
 	}))
 	c.ctx = ctx
@@ -126,7 +136,10 @@ func e2eStartChromium(t *testing.T, proxy, caFile, caName, shots string) *e2eChr
 				t.Logf("chromium output:\n%s", e2eTail(out.String(), 40))
 				c.mu.Lock()
 				for _, r := range c.responses {
-					t.Logf("first tab got %d %s (request Origin %q)", r.Status, r.URL, e2eHeader(r.RequestHeaders, "Origin"))
+					t.Logf("first tab got %d %s", r.Status, r.URL)
+				}
+				for _, p := range c.posts {
+					t.Logf("first tab sent %s", p)
 				}
 				c.mu.Unlock()
 			}

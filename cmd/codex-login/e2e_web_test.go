@@ -150,6 +150,21 @@ func e2eWebSignIn(t *testing.T, w *e2eWorld) {
 	e2eWebHeaders(t, public, public+"static/app.js", public+"static/style.css", public+"nowhere")
 
 	c.stop()
+
+	// The control: the same browser without the CA in its NSS database
+	// refuses squid's forged certificate. The trust above was the NSS
+	// database's, not verification turned off.
+	bare := e2eStartChromium(t, w.squid.URL, "", "", shots)
+	bare.n = c.n
+	tab, closeTab = bare.newTab(t)
+	_, loadErr = bare.address(t, tab, r.Issuer+"/.well-known/openid-configuration", func(a string) bool { return strings.HasPrefix(a, r.Issuer) })
+	bare.shotIn(t, tab, "no-ca-certificate-refused")
+	closeTab()
+	bare.stop()
+	if loadErr != "net::ERR_CERT_AUTHORITY_INVALID" {
+		t.Errorf("chromium without the CA opened the issuer through squid with %q, want net::ERR_CERT_AUTHORITY_INVALID", loadErr)
+	}
+
 	srv.stop(t)
 	r.Stdout, r.Stderr, r.Took = srv.stdout.String(), srv.stderr.String(), time.Since(started)
 
