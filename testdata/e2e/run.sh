@@ -3,7 +3,8 @@
 #
 #   testdata/e2e/run.sh [-test.run REGEXP ...]   (extra arguments go to the test binary)
 #
-# 1. setup.sh installs squid-openssl and the pinned Codex CLI (idempotent).
+# 1. setup.sh installs squid-openssl, chromium, nginx and the pinned Codex CLI
+#    (idempotent).
 # 2. Outside any namespace: build codex-login and the e2e test binary
 #    (`go test -c -tags e2e`), so nothing is downloaded later.
 # 3. sandbox.sh runs the test binary in a network namespace of its own where
