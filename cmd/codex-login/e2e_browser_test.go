@@ -297,18 +297,6 @@ func (c *e2eChromium) address(t *testing.T, ctx context.Context, u string, want 
 	return addr, errorText
 }
 
-// response is the last response the first tab got for a URL that matches.
-func (c *e2eChromium) response(match func(*network.Response) bool) *network.Response {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for i := len(c.responses) - 1; i >= 0; i-- {
-		if match(c.responses[i]) {
-			return c.responses[i]
-		}
-	}
-	return nil
-}
-
 // e2eNginx is a reverse proxy on loopback, started from a configuration in
 // the test's temporary directory, stopped by its PID.
 type e2eNginx struct {
