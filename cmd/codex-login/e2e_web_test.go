@@ -207,10 +207,10 @@ func e2eStartWeb(t *testing.T, w *e2eWorld, r *e2eRun, port int, public string) 
 	go func() {
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			line := sc.Bytes()
-			s.stdout.Write(append(line, '\n'))
+			line := sc.Text()
+			s.stdout.Write([]byte(line + "\n"))
 			var ev struct{ Type, URL string }
-			if json.Unmarshal(line, &ev) == nil && ev.Type == "web_listening" {
+			if json.Unmarshal([]byte(line), &ev) == nil && ev.Type == "web_listening" {
 				select {
 				case listening <- ev.URL:
 				default:
