@@ -27,7 +27,7 @@ import (
 // "another machine" opens the page through nginx, signs in at the issuer
 // through squid's ssl-bump, and pastes back the address it failed to load.
 //
-// Port 1455: the page's logins name http://localhost:1455/auth/callback and
+// Port 1455: the page's logins name http://127.0.0.1:1455/auth/callback and
 // nothing may listen there, or chromium's redirect would reach it instead of
 // failing. The cases of TestE2E run one after another (t.Run, never
 // t.Parallel) and the others give codex-login a free --port, so no case
@@ -87,7 +87,8 @@ func e2eWebSignIn(t *testing.T, w *e2eWorld) {
 	}
 
 	// 3. The link in a tab of its own: the issuer, through squid, signs the
-	// user in and sends the tab to localhost:1455, which does not load.
+	// user in and sends the tab to the callback on loopback port 1455,
+	// which does not load.
 	bumped := w.squid.Count(t, w.squid.accessLog, "GET", r.Issuer+"/oauth/authorize")
 	tab, closeTab := c.newTab(t)
 	addr, loadErr := c.address(t, tab, href, func(a string) bool { return strings.Contains(a, ":1455/auth/callback?") })
