@@ -40,6 +40,7 @@ type e2eChromium struct {
 	responses []*network.Response // every response of the first tab
 	posts     []string            // every other request than GET of the first tab, with its Origin
 	output    *bytes.Buffer
+	born      time.Time
 }
 
 // e2eStartChromium starts chromium with a fresh profile and a fresh HOME
@@ -85,7 +86,7 @@ func e2eStartChromium(t *testing.T, proxy, caFile, caName, shots string) *e2eChr
 		chromedp.CombinedOutput(out),
 	}
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	c := &e2eChromium{shots: shots, output: out}
+	c := &e2eChromium{shots: shots, output: out, born: start}
 	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
 		c.mu.Lock()
 		defer c.mu.Unlock()
@@ -238,7 +239,7 @@ func (c *e2eChromium) shotIn(t *testing.T, ctx context.Context, name string) {
 		t.Errorf("screenshot %s: %v", name, err)
 		return
 	}
-	t.Logf("screenshot %s", path)
+	t.Logf("screenshot %s (%v after the browser started)", path, time.Since(c.born).Round(time.Millisecond))
 }
 
 // newTab opens a tab of its own, as a target="_blank" link does.
@@ -270,11 +271,14 @@ func (c *e2eChromium) address(t *testing.T, ctx context.Context, u string, want 
 			if errorText == "" {
 				return
 			}
-			// Let the error page paint before a screenshot: chromium's
-			// network error page has a #main-frame-error.
-			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			defer cancel()
-			_, _ = chromedp.WaitVisible(chromedp.CSS("#main-frame-error"))(wctx, tab)
+			// Let the error page (a network error or a certificate
+			// interstitial) paint its text before a screenshot.
+			const painted = `document.readyState === "complete" && !!document.body && document.body.innerText.trim() !== ""`
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				if ok, err := chromedp.Evaluate[bool](painted)(ctx, tab); err == nil && ok {
+					return
+				}
+			}
 		}()
 		for {
 			// While chromium swaps the tab's renderer for the error page,

@@ -166,12 +166,14 @@ func e2eWebSignIn(t *testing.T, w *e2eWorld) {
 		t.Errorf("chromium without the CA opened the issuer through squid with %q, want net::ERR_CERT_AUTHORITY_INVALID", loadErr)
 	}
 
+	t.Logf("browsers done after %v", time.Since(started).Round(time.Millisecond))
 	srv.stop(t)
 	r.Stdout, r.Stderr, r.Took = srv.stdout.String(), srv.stderr.String(), time.Since(started)
 
 	// 6. What was saved is what Codex reads.
 	r.checkAuthFile(t, w)
 	r.checkCodexStatus(t, w)
+	t.Logf("codex login status done after %v", time.Since(started).Round(time.Millisecond))
 }
 
 // e2eWeb is a running codex-login web.
