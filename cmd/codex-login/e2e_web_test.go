@@ -74,6 +74,25 @@ func e2eWebSignIn(t *testing.T, w *e2eWorld) {
 		t.Errorf("#status says %q, want Not signed in", s)
 	}
 
+	// The session cookie, as the browser keeps it: for the public base path
+	// (nginx strips it before codex-login web sees the request).
+	cookies, err := chromedp.Call(c.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{public}})
+	if err != nil {
+		t.Fatalf("browser: cookies: %v", err)
+	}
+	var session *network.Cookie
+	for _, k := range cookies.Cookies {
+		if k.Name == "codex_login_web" {
+			session = k
+		}
+	}
+	if session == nil {
+		t.Errorf("the browser has no codex_login_web cookie for %s (%d cookies)", public, len(cookies.Cookies))
+	} else if session.Path != "/codex/" || !session.HTTPOnly || session.SameSite != network.CookieSameSiteStrict || session.Secure {
+		t.Errorf("codex_login_web: Path %q HttpOnly %v SameSite %q Secure %v, want /codex/, HttpOnly, Strict, not Secure (plain http)",
+			session.Path, session.HTTPOnly, session.SameSite, session.Secure)
+	}
+
 	// 2. Sign in with ChatGPT: the page shows the authorize link.
 	c.run(t, "click #signin", 10*time.Second, chromedp.Click(chromedp.CSS("#signin")))
 	c.waitPage(t, "click #signin", "a#authorize-link", 30*time.Second)
