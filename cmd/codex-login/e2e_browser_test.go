@@ -3,7 +3,6 @@
 package main_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -39,14 +38,15 @@ type e2eChromium struct {
 	mu        sync.Mutex
 	responses []*network.Response // every response of the first tab
 	posts     []string            // every other request than GET of the first tab, with its Origin
-	output    *bytes.Buffer
+	output    *e2eSyncBuffer
 	born      time.Time
 }
 
 // e2eStartChromium starts chromium with a fresh profile and a fresh HOME
-// whose NSS database trusts caFile (none when caFile is ""), going out through proxy (loopback is
-// always direct, as chromium bypasses the proxy for it). Screenshots go to
-// shots. It is stopped, and its PID checked gone, when the test ends.
+// whose NSS database trusts caFile (nothing when caFile is ""), going out
+// through proxy (loopback is always direct: chromium bypasses the proxy for
+// it). Screenshots go to shots. It is stopped, and its PID checked gone,
+// when the test ends.
 func e2eStartChromium(t *testing.T, proxy, caFile, caName, shots string) *e2eChromium {
 	t.Helper()
 	exe, err := exec.LookPath("chromium")
@@ -60,7 +60,7 @@ func e2eStartChromium(t *testing.T, proxy, caFile, caName, shots string) *e2eChr
 		t.Fatal(err)
 	}
 	start := time.Now()
-	out := &bytes.Buffer{}
+	out := &e2eSyncBuffer{}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
 		chromedp.Flag("headless", true),
@@ -104,7 +104,7 @@ func e2eStartChromium(t *testing.T, proxy, caFile, caName, shots string) *e2eChr
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()
 		acancel()
-		t.Fatalf("start chromium: %v\n%s", err, out)
+		t.Fatalf("start chromium: %v\n%s", err, out.String())
 	}
 	c.pid = chromedp.FromContext(ctx).Browser.Process().Pid
 	t.Logf("chromium (pid %d) started in %v", c.pid, time.Since(start).Round(time.Millisecond))
@@ -358,8 +358,8 @@ http {
 	}
 	start := time.Now()
 	cmd := exec.Command(exe, "-p", dir, "-c", confFile, "-e", filepath.Join(dir, "error.log"))
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := &e2eSyncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("nginx: %v", err)
 	}

@@ -23,7 +23,10 @@ export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin # squid, ip, runuser live ther
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 command -v go >/dev/null || PATH=/usr/local/go/bin:$PATH
 E2E=$ROOT/testdata/e2e
-export E2E_ARTIFACTS=${E2E_ARTIFACTS:-$ROOT/.e2e-artifacts}
+E2E_ARTIFACTS=${E2E_ARTIFACTS:-$ROOT/.e2e-artifacts}
+mkdir -p "$E2E_ARTIFACTS"
+E2E_ARTIFACTS=$(cd "$E2E_ARTIFACTS" && pwd) # the tests run in another directory
+export E2E_ARTIFACTS
 now() { date +%s%N; }
 since() { local ms=$((($(now) - $1) / 1000000)); printf '%d.%01ds' $((ms / 1000)) $((ms % 1000 / 100)); }
 
@@ -64,7 +67,7 @@ rc=0
 		bash "$E2E/sandbox.sh" "$WORK/e2e.test" -test.run '^TestE2E$' -test.v -test.count=1 -test.timeout=12m "$@"
 ) </dev/null 2>&1 | tee "$WORK/e2e.log" || rc=${PIPESTATUS[0]}
 echo "e2e: tests $(since "$t2"), total $(since "$t0")"
-[ -d "$E2E_ARTIFACTS" ] && echo "e2e: artefacts (screenshots) in $E2E_ARTIFACTS"
+echo "e2e: artefacts (screenshots) in $E2E_ARTIFACTS"
 
 # Per-case times, then the one-line summary: only the innermost tests count
 # (TestE2E itself is the parent of every case).
