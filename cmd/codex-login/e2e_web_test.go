@@ -167,7 +167,12 @@ func e2eWebSignIn(t *testing.T, w *e2eWorld) {
 	if docs < 3 {
 		t.Errorf("the browser saw %d responses of the page, want at least 3", docs)
 	}
-	e2eWebHeaders(t, public, public+"static/app.js", public+"static/style.css", public+"nowhere")
+	e2eWebHeaders(t, map[string]int{
+		public:                      http.StatusUnauthorized, // no session
+		public + "static/app.js":    http.StatusOK,
+		public + "static/style.css": http.StatusOK,
+		public + "nowhere":          http.StatusNotFound,
+	})
 
 	c.stop()
 
@@ -275,9 +280,9 @@ func (s *e2eWeb) stop(t *testing.T) {
 }
 
 // e2eWebHeaders GETs each URL through nginx with a plain client (no
-// session: the page answers 401, static files 200, others 404) and checks
-// the headers every response of the page must have.
-func e2eWebHeaders(t *testing.T, urls ...string) {
+// session), checks the status and the headers every response of the page
+// must have.
+func e2eWebHeaders(t *testing.T, urls map[string]int) {
 	t.Helper()
 	want := map[string]string{
 		"Content-Security-Policy":      e2eWebCSP,
@@ -291,13 +296,16 @@ func e2eWebHeaders(t *testing.T, urls ...string) {
 		"Access-Control-Allow-Headers": "",
 	}
 	client := &http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 10 * time.Second}
-	for _, u := range urls {
+	for u, status := range urls {
 		resp, err := client.Get(u)
 		if err != nil {
 			t.Errorf("GET %s: %v", u, err)
 			continue
 		}
 		resp.Body.Close()
+		if resp.StatusCode != status {
+			t.Errorf("GET %s without a session: %d, want %d", u, resp.StatusCode, status)
+		}
 		for k, v := range want {
 			if got := resp.Header.Get(k); got != v {
 				t.Errorf("GET %s (%d): %s %q, want %q", u, resp.StatusCode, k, got, v)
