@@ -348,6 +348,7 @@ http {
 	server {
 		listen 127.0.0.1:%[3]d;
 		server_name localhost;
+		log_not_found off; # chromium's /favicon.ico
 %[4]s
 	}
 }
