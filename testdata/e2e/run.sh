@@ -3,7 +3,8 @@
 #
 #   testdata/e2e/run.sh [-test.run REGEXP ...]   (extra arguments go to the test binary)
 #
-# 1. setup.sh installs squid-openssl and the pinned Codex CLI (idempotent).
+# 1. setup.sh installs squid-openssl, chromium, nginx and the pinned Codex CLI
+#    (idempotent).
 # 2. Outside any namespace: build codex-login and the e2e test binary
 #    (`go test -c -tags e2e`), so nothing is downloaded later.
 # 3. sandbox.sh runs the test binary in a network namespace of its own where
@@ -12,6 +13,9 @@
 #    Codex CLI there, and stops each by its PID.
 # 4. Prints the time of each case and, last, "N passed, N failed". Exits
 #    non-zero when any case failed.
+# Files for people to look at after the run (the web case's screenshots) go
+# to $E2E_ARTIFACTS, by default .e2e-artifacts/ at the top of the
+# repository: one directory per case, emptied when the case starts.
 # Needs root (CI runs as root), for apt-get, unshare and squid.
 set -euo pipefail
 export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin # squid, ip, runuser live there
@@ -19,6 +23,10 @@ export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin # squid, ip, runuser live ther
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 command -v go >/dev/null || PATH=/usr/local/go/bin:$PATH
 E2E=$ROOT/testdata/e2e
+E2E_ARTIFACTS=${E2E_ARTIFACTS:-$ROOT/.e2e-artifacts}
+mkdir -p "$E2E_ARTIFACTS"
+E2E_ARTIFACTS=$(cd "$E2E_ARTIFACTS" && pwd) # the tests run in another directory
+export E2E_ARTIFACTS
 now() { date +%s%N; }
 since() { local ms=$((($(now) - $1) / 1000000)); printf '%d.%01ds' $((ms / 1000)) $((ms % 1000 / 100)); }
 
@@ -59,6 +67,7 @@ rc=0
 		bash "$E2E/sandbox.sh" "$WORK/e2e.test" -test.run '^TestE2E$' -test.v -test.count=1 -test.timeout=12m "$@"
 ) </dev/null 2>&1 | tee "$WORK/e2e.log" || rc=${PIPESTATUS[0]}
 echo "e2e: tests $(since "$t2"), total $(since "$t0")"
+echo "e2e: artefacts (screenshots) in $E2E_ARTIFACTS"
 
 # Per-case times, then the one-line summary: only the innermost tests count
 # (TestE2E itself is the parent of every case).

@@ -9,6 +9,9 @@
 #   - krb5-kdc, krb5-admin-server (kadmin.local) and krb5-user (kinit), for
 #     kdc.sh (a Kerberos realm of the suite's own; squid's
 #     negotiate_kerberos_auth comes with squid-openssl);
+#   - chromium, libnss3-tools (certutil) and nginx-light, for the web case: a
+#     real browser, trusting the inspection CA through an NSS database as a
+#     user's would, opens codex-login web behind a reverse proxy;
 #   - the Codex CLI, pinned, under $CACHE/codex (never in the repository).
 # Prints the path of the codex executable on its last line.
 set -euo pipefail
@@ -51,7 +54,7 @@ apt_install() {
 install_packages() {
 	# squid-openssl: /usr/sbin/squid with ssl-bump, and the helpers
 	# security_file_certgen and basic_ncsa_auth under /usr/lib/squid.
-	local pkgs=(squid-openssl) cmd pkg ssh_was_active=no
+	local pkgs=(squid-openssl) cmd pkg ssh_was_active=no nginx_was_active=no
 	# The tools the scripts use, with the package that has each.
 	for cmd in curl:curl openssl:openssl ss:iproute2 ip:iproute2 pgrep:procps \
 		unshare:util-linux runuser:util-linux mount:mount node:nodejs npm:npm \
@@ -63,6 +66,14 @@ install_packages() {
 	for cmd in krb5kdc:krb5-kdc kdb5_util:krb5-kdc kadmin.local:krb5-admin-server kinit:krb5-user; do
 		command -v "${cmd%%:*}" >/dev/null || pkgs+=("${cmd#*:}")
 	done
+	# The web case: a real browser, its certificate database tool, and a
+	# reverse proxy in front of codex-login web.
+	for cmd in chromium:chromium certutil:libnss3-tools nginx:nginx-light; do
+		command -v "${cmd%%:*}" >/dev/null || pkgs+=("${cmd#*:}")
+	done
+	if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
+		nginx_was_active=yes
+	fi
 	if command -v systemctl >/dev/null && systemctl is-active --quiet ssh 2>/dev/null; then
 		ssh_was_active=yes
 	fi
@@ -72,6 +83,11 @@ install_packages() {
 	# (one that ran before is left alone).
 	if [ $ssh_was_active = no ] && command -v systemctl >/dev/null && systemctl is-active --quiet ssh 2>/dev/null; then
 		as_root systemctl disable --now ssh || true
+	fi
+	# Installing nginx starts the system nginx on :80 where systemd runs; the
+	# web case starts its own on loopback, so one it started is stopped.
+	if [ $nginx_was_active = no ] && command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
+		as_root systemctl disable --now nginx || true
 	fi
 	# The package starts a system squid on :3128 where systemd runs; the
 	# suite starts its own, so stop that one.
