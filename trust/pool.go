@@ -250,13 +250,6 @@ func (p *Pool) Source(c *x509.Certificate) (Cert, bool) {
 	return s, ok
 }
 
-// seen reports whether the DER certificate der is already in the pool,
-// so bundles can skip parsing duplicates.
-func (p *Pool) seen(der []byte) bool {
-	_, ok := p.sources[sha256.Sum256(der)]
-	return ok
-}
-
 // add puts c in the pool unless it is there already, and lists it among
 // the configured certificates when it is no system root.
 func (p *Pool) add(c Cert) {

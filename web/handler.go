@@ -94,7 +94,7 @@ func (s *Server) checkPost(w http.ResponseWriter, r *http.Request, req request) 
 		s.refuse(w, req, http.StatusForbidden, "This page needs the access link printed by codex-login web.", "")
 		return nil
 	}
-	if o := r.Header.Get("Origin"); o != "" && o != req.origin || r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+	if !sameOrigin(r, req.origin) {
 		s.refuse(w, req, http.StatusForbidden, "This form was sent from another site, so it was refused.", "open this page again and use its own buttons")
 		return nil
 	}
@@ -113,6 +113,28 @@ func (s *Server) checkPost(w http.ResponseWriter, r *http.Request, req request) 
 		return nil
 	}
 	return v
+}
+
+// sameOrigin reports whether a form came from this page. A browser names
+// the page's origin in Origin; under this page's Referrer-Policy
+// no-referrer, Chromium sends "Origin: null" instead, also for the page's
+// own forms, and then says in Sec-Fetch-Site (which no page can set) that
+// the form is same-origin. A null origin without that is refused, as are
+// another origin and any form that is not same-origin by Sec-Fetch-Site.
+// A request with neither header (not a browser) is left to the CSRF token.
+func sameOrigin(r *http.Request, origin string) bool {
+	site := r.Header.Get("Sec-Fetch-Site")
+	if site != "" && site != "same-origin" {
+		return false
+	}
+	switch o := r.Header.Get("Origin"); o {
+	case "":
+		return true
+	case "null":
+		return site == "same-origin"
+	default:
+		return o == origin
+	}
 }
 
 // act runs a form's action, then sends the browser back to the page,

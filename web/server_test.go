@@ -84,6 +84,10 @@ func TestFormsNeedSessionCSRFAndOrigin(t *testing.T) {
 		{"wrong origin", true, url.Values{"csrf": {good}}, map[string]string{"Origin": "https://evil.example"}},
 		{"null origin", true, url.Values{"csrf": {good}}, map[string]string{"Origin": "null"}},
 		{"cross-site fetch", true, url.Values{"csrf": {good}}, map[string]string{"Sec-Fetch-Site": "cross-site"}},
+		{"null origin, cross-site", true, url.Values{"csrf": {good}}, map[string]string{"Origin": "null", "Sec-Fetch-Site": "cross-site"}},
+		{"null origin, same-site", true, url.Values{"csrf": {good}}, map[string]string{"Origin": "null", "Sec-Fetch-Site": "same-site"}},
+		{"right origin, same-site", true, url.Values{"csrf": {good}}, map[string]string{"Sec-Fetch-Site": "same-site"}},
+		{"same-origin, wrong csrf", true, url.Values{"csrf": {good[:42] + "x"}}, map[string]string{"Origin": "null", "Sec-Fetch-Site": "same-origin"}},
 	}
 	for _, tc := range cases {
 		for _, action := range []string{"login", "device", "complete", "cancel", "refresh", "signout"} {
@@ -104,6 +108,23 @@ func TestFormsNeedSessionCSRFAndOrigin(t *testing.T) {
 	}
 	if page := p.page(); !strings.Contains(page, `id="signin-form"`) || strings.Contains(page, "authorize-link") {
 		t.Fatal("a refused form started a login")
+	}
+}
+
+// Chromium sends "Origin: null" for the page's own forms, as the page's
+// Referrer-Policy is no-referrer, and says Sec-Fetch-Site: same-origin:
+// such a form is the page's own (the e2e case saw this in Chromium 156).
+func TestFormFromThePageWithNullOrigin(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	p := f.enter()
+	r := p.request(http.MethodPost, "/login", url.Values{"csrf": {p.csrf()}}.Encode())
+	r.Header.Set("Origin", "null")
+	r.Header.Set("Sec-Fetch-Site", "same-origin")
+	if w := f.do(r); w.Code != http.StatusSeeOther {
+		t.Fatalf("the page's own form with Origin null: %d, want 303", w.Code)
+	}
+	if page := p.page(); !strings.Contains(page, `id="authorize-link"`) {
+		t.Fatal("the page's own form did not start the login")
 	}
 }
 

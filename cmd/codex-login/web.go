@@ -110,7 +110,7 @@ func publicURL(f webFlags, listening string) (*url.URL, error) {
 		u.Path = f.basePath
 	}
 	if strings.Contains(u.Path, "..") || !strings.HasPrefix(u.Path, "/") && u.Path != "" {
-		return nil, usageError{fmt.Errorf("the base path %q must start with / and hold no ..", u.Path)}
+		return nil, usageError{fmt.Errorf("the base path %q must start with / and hold no \"..\"", u.Path)}
 	}
 	u.Path, u.RawPath = "/"+strings.Trim(u.Path, "/")+"/", ""
 	u.Path = strings.Replace(u.Path, "//", "/", 1)
