@@ -75,6 +75,6 @@ TMPDIR=$WORK/run bash "$E2E/sandbox.sh" "$WORK/bench" \
 	-codex "$NATIVE" -codex-launcher "$CODEX" -codex-pkg "$PKG" \
 	-scripts "$E2E" -work "$WORK/run" -doc "$ROOT/PERFORMANCE.md" \
 	-floor-empty "$WORK/floor-empty" -floor-net "$WORK/floor-net" \
-	-commit "$(git -C "$ROOT" rev-parse HEAD)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')" \
+	-commit "$(git -C "$ROOT" rev-parse HEAD)$(git -C "$ROOT" diff --quiet HEAD -- . ':!PERFORMANCE.md' 2>/dev/null || echo ' (with uncommitted changes)')" \
 	-n "${BENCH_N:-10}" -delay "${BENCH_DELAY:-25ms}" </dev/null
 echo "bench: measured $(since "$t2"), total $(since "$t0")"
