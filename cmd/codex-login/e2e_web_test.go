@@ -23,7 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// The web page (codex-login web, issue 13) in a real browser: chromium on
+// The web page (codex-login web) in a real browser: chromium on
 // "another machine" opens the page through nginx, signs in at the issuer
 // through squid's ssl-bump, and pastes back the address it failed to load.
 //
