@@ -108,6 +108,16 @@ func TestFindProxyRefuses(t *testing.T) {
 		{"answers a number", "function FindProxyForURL(u, h) { return 42; }", "not a string", 0},
 		{"answers nothing", "function FindProxyForURL(u, h) { }", "returned nothing", 0},
 		{"has no function", "var x = 1;", "no function FindProxyForURL", 0},
+		// The interpreter's own limits, and what it does not expose.
+		{"catches the interrupt", "function FindProxyForURL(u, h) {\n for (;;) { try { for (;;) {} } catch (e) {} }\n}", "took longer than", 0},
+		{"catches it in finally", "function FindProxyForURL(u, h) {\n try { for (;;) {} } finally { for (;;) { try { h.length; } catch (e) {} } }\n}", "took longer than", 0},
+		{"has no console", "function FindProxyForURL(u, h) {\n return typeof console;\n}", "unknown kind", 0},
+		{"lookahead in new RegExp", "function FindProxyForURL(u, h) {\n\n return new RegExp('a(?=b)').test(h) ? 'DIRECT' : 'DIRECT';\n}", "Invalid regular expression", 3},
+		{"applies a huge list", "function FindProxyForURL(u, h) {\n return String.fromCharCode.apply(null, {length: 4e9});\n}", "array longer than", 2},
+		{"walks a huge array", "function FindProxyForURL(u, h) {\n return [].indexOf.call({length: 4e9}, 1);\n}", "array longer than", 2},
+		{"pads too far", "function FindProxyForURL(u, h) {\n return 'x'.padStart(1e9);\n}", "string longer than", 2},
+		{"throws a string", "function FindProxyForURL(u, h) {\n throw 'plain';\n}", "threw plain", 0},
+		{"repeats negatively", "function FindProxyForURL(u, h) {\n return 'x'.repeat(-1);\n}", "RangeError", 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -72,12 +72,17 @@ func (a *app) begin(cmd *cobra.Command) {
 // goesOnline reports whether cmd will reach the network, and so build the
 // trust pool: everything but reading local state and printing help.
 func goesOnline(cmd *cobra.Command) bool {
-	switch cmd.Name() {
-	case "status", "version", "show", "list", "help", "completion", "bash", "zsh", "fish", "powershell":
-		return false
+	for c := cmd; c != nil; c = c.Parent() {
+		if offline[c.Name()] {
+			return false
+		}
 	}
 	return true
 }
+
+// offline are the commands (and the groups whose every command is one)
+// that read only local state or print help: they never build the pool.
+var offline = map[string]bool{"status": true, "version": true, "config": true, "list": true, "help": true, "completion": true}
 
 // Settings are the effective settings of every source, loaded once.
 func (a *app) Settings() (*config.Settings, error) {

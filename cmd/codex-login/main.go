@@ -49,8 +49,7 @@ func main() {
 // begin starts the reading for every command that goes online.
 func mayGoOnline(args []string) bool {
 	for _, a := range args {
-		switch a {
-		case "status", "version", "help", "--help", "-h", "completion", "config", "list", "--":
+		if offline[a] || a == "--help" || a == "-h" {
 			return false
 		}
 	}

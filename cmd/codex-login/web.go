@@ -96,11 +96,19 @@ func (a *app) newLinks(ctx context.Context, srv *web.Server) {
 }
 
 // publicURL is the address users' browsers use: --public-url, else the
-// listening address; --base-path replaces its path.
+// listening address (with this machine's name for an address that stands
+// for all of them, such as 0.0.0.0, which no browser can open);
+// --base-path replaces its path.
 func publicURL(f webFlags, listening string) (*url.URL, error) {
 	raw := f.publicURL
 	if raw == "" {
-		raw = "http://" + listening + "/"
+		host, port, _ := net.SplitHostPort(listening)
+		if ip, err := netip.ParseAddr(host); err == nil && ip.IsUnspecified() {
+			if name, err := os.Hostname(); err == nil && name != "" {
+				host = name
+			}
+		}
+		raw = "http://" + net.JoinHostPort(host, port) + "/"
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
@@ -124,7 +132,7 @@ func parseTrustedProxies(list []string) ([]netip.Prefix, error) {
 		if err != nil {
 			ip, ierr := netip.ParseAddr(s)
 			if ierr != nil {
-				return nil, usageError{fmt.Errorf("--trusted-proxy %q is neither an IP address nor a CIDR range", s)}
+				return nil, usageError{fmt.Errorf("--trusted-proxy %q is neither an IP address nor a CIDR range such as 10.0.0.2 or 10.0.0.0/24", s)}
 			}
 			p = netip.PrefixFrom(ip, ip.BitLen())
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	htmlpkg "html"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -262,6 +263,17 @@ func TestWebPublicURL(t *testing.T) {
 		}
 		if err != nil || u.String() != tc.want {
 			t.Errorf("%+v: %v, %v; want %s", tc.f, u, err, tc.want)
+		}
+	}
+	// A wildcard listening address is no address a browser can open: the
+	// machine's name stands in for it.
+	name, err := os.Hostname()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, listening := range []string{"0.0.0.0:8455", "[::]:8455"} {
+		if u, err := publicURL(webFlags{}, listening); err != nil || u.String() != "http://"+net.JoinHostPort(name, "8455")+"/" {
+			t.Errorf("listening on %s: %v, %v; want this machine's name %s", listening, u, err, name)
 		}
 	}
 	if _, err := parseTrustedProxies([]string{"10.0.0.0/8", "192.0.2.1", "::1"}); err != nil {

@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"time"
 
 	"github.com/codex-login/codex-login/login/logintest"
@@ -45,14 +42,10 @@ func (b *bench) calibrate(delay time.Duration, n int) (path, error) {
 }
 
 func (b *bench) calibrateOnce(delay time.Duration, drop bool) (path, error) {
-	pem, err := os.ReadFile(b.ca)
-	if err != nil {
-		return path{}, err
-	}
-	roots := x509.NewCertPool()
-	roots.AppendCertsFromPEM(pem)
+	// The browser's trust (the inspection CA), through the relay as the tools go.
 	relayURL, _ := url.Parse(b.relay.URL())
-	tr := &http.Transport{Proxy: http.ProxyURL(relayURL), TLSClientConfig: &tls.Config{RootCAs: roots}}
+	tls := b.browser.Transport.(*http.Transport).TLSClientConfig.Clone()
+	tr := &http.Transport{Proxy: http.ProxyURL(relayURL), TLSClientConfig: tls}
 	defer tr.CloseIdleConnections()
 	c := &oauth.Client{HTTP: &http.Client{Transport: tr}, Issuer: "https://" + issuerHost, ClientID: oauth.DefaultClientID}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
